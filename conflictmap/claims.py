@@ -1,0 +1,100 @@
+"""Claims logic: an event's status is derived from the claims made about it.
+
+The rules, in order (the first that applies wins). Throughout, an *attributed*
+claim is one whose authenticity is not established (``attributed`` is true).
+
+1. ``contested``     - someone asserts (attributed or not) and someone denies.
+2. ``denied``        - there are denials and no assertions.
+3. ``corroborated``  - two or more *independent* claimants assert, unattributed,
+                       and nobody denies. Claimants are independent when their
+                       ``origin`` differs (``origin`` defaults to the claimant):
+                       two outlets both relaying SOHR count once.
+4. ``single_source`` - exactly one independent claimant asserts, unattributed.
+5. ``unverified``    - only acknowledgements ("aware of reports") and/or
+                       attributed statements.
+6. ``no_claims``     - nothing is on record about the event.
+
+``as_of`` replays what was on record on a given day: claims made after it are
+ignored, so an event can move from ``single_source`` to ``contested`` over time.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+STATUS_LABELS = {
+    "contested": "Contested",
+    "corroborated": "Corroborated",
+    "single_source": "Single source",
+    "denied": "Denied",
+    "unverified": "Unverified",
+    "no_claims": "No claims",
+}
+STATUS_COLOURS = {  # colour-blind-safe (Okabe-Ito)
+    "contested": "#D55E00",
+    "corroborated": "#009E73",
+    "single_source": "#0072B2",
+    "denied": "#CC79A7",
+    "unverified": "#E69F00",
+    "no_claims": "#7f7f7f",
+}
+STATUS_HELP = {
+    "contested": "someone asserts it and someone denies it",
+    "corroborated": "two or more independent claimants assert it; nobody denies it",
+    "single_source": "one claimant asserts it; nobody denies it",
+    "denied": "only denials are on record",
+    "unverified": "only 'aware of reports' or attributed statements",
+    "no_claims": "no claim is on record",
+}
+STANCE_LABELS = {"asserts": "Asserts", "denies": "Denies", "acknowledges": "Aware of reports"}
+
+
+def _status_of(group: pd.DataFrame) -> str:
+    stance = group["stance"]
+    attributed = group["attributed"].astype(bool)
+    asserts = stance == "asserts"
+    if (stance == "denies").any():
+        return "contested" if asserts.any() else "denied"
+    firm = group[asserts & ~attributed]
+    origins = firm["origin"].where(firm["origin"] != "", firm["claimant"]).str.casefold().nunique()
+    if origins >= 2:
+        return "corroborated"
+    if origins == 1:
+        return "single_source"
+    return "unverified"
+
+
+def derive_status(event_ids: pd.Series, claims: pd.DataFrame, as_of: pd.Timestamp | None = None) -> pd.Series:
+    """The status of each event in ``event_ids`` (same index), from ``claims``."""
+    if as_of is not None:
+        claims = claims[claims["claim_date"] <= as_of]
+    if claims.empty:
+        return pd.Series("no_claims", index=event_ids.index, dtype=object)
+    statuses = claims.groupby("event_id", sort=False)[["stance", "attributed", "origin", "claimant"]].apply(_status_of)
+    return event_ids.map(statuses).fillna("no_claims").astype(object)
+
+
+def ledger(claims: pd.DataFrame, event_id: str) -> pd.DataFrame:
+    """Every claim about one event, oldest first, denials after assertions on the same day."""
+    order = {"asserts": 0, "acknowledges": 1, "denies": 2}
+    rows = claims[claims["event_id"] == event_id]
+    return rows.assign(_o=rows["stance"].map(order)).sort_values(["claim_date", "_o"]).drop(columns="_o")
+
+
+def claims_text_by_event(claims: pd.DataFrame) -> dict[str, str]:
+    """Event id -> all searchable claim text (claimants, spokespeople, quotes)."""
+    if claims.empty:
+        return {}
+    cols = ["claimant", "claimant_ar", "spokesperson", "quote_ar", "quote_en", "channel"]
+    text = claims[cols].fillna("").astype(str).agg(" ".join, axis=1)
+    return text.groupby(claims["event_id"]).agg(" ".join).to_dict()
+
+
+def stance_matrix(claims: pd.DataFrame, events: pd.DataFrame) -> pd.DataFrame:
+    """Claimant x event table of stances ("asserts", "denies; asserts" ...), events in date order."""
+    if claims.empty:
+        return pd.DataFrame()
+    m = claims.groupby(["claimant", "event_id"])["stance"].agg(lambda s: "; ".join(dict.fromkeys(s)))
+    table = m.unstack("event_id").fillna("")
+    ordered = [e for e in events["event_id"] if e in table.columns]
+    return table[ordered]

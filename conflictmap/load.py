@@ -1,0 +1,318 @@
+"""Loading and validation: keep the good rows, report the bad ones.
+
+:func:`load_dataset` reads the four tables defined in :mod:`conflictmap.schema`
+from a data directory. Every problem becomes a :class:`RowIssue` naming the
+file, the row (as a spreadsheet numbers it: the header is row 1, the first data
+row is row 2), the column and the offending value. A row with an error is set
+aside; every other row loads. Nothing here writes to disk.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from . import schema
+from .schema import Column, Table
+from .text import fold_digits, normalise
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class RowIssue:
+    """One problem in one cell (or one whole file, when ``row`` is 0)."""
+
+    file: str
+    row: int
+    column: str
+    value: str
+    message: str
+    severity: str = "error"  # "error": the row was set aside; "warning": it loaded
+
+    def __str__(self) -> str:
+        where = f"{self.file}, row {self.row}" if self.row else self.file
+        col = f", column {self.column}" if self.column else ""
+        val = f": {self.value!r}" if self.value != "" else ""
+        return f"{where}{col}{val}: {self.message}"
+
+
+class DataError(Exception):
+    """The data directory cannot be used at all (e.g. no events.csv)."""
+
+
+@dataclass
+class Dataset:
+    """The loaded tables, typed, plus every issue found while loading them.
+
+    ``events`` is sorted by ``date_start`` and carries derived columns:
+    ``place_list`` (list of place ids), ``lat``/``lon`` (where the marker goes:
+    the place, the midpoint of a ``between`` pair, or the last stop of a
+    ``route``), ``coord_precision_m`` (the loosest of its places) and
+    ``status`` (see :mod:`conflictmap.claims`).
+    """
+
+    events: pd.DataFrame
+    claims: pd.DataFrame
+    sources: pd.DataFrame
+    places: pd.DataFrame
+    issues: list[RowIssue] = field(default_factory=list)
+    data_dir: Path | None = None
+
+    @property
+    def errors(self) -> list[RowIssue]:
+        return [i for i in self.issues if i.severity == "error"]
+
+    @cached_property
+    def search_text(self) -> pd.Series:
+        """Per event, one normalised string of everything a user may search for:
+        titles, summaries, actors, place names (all spellings) and claim text."""
+        from .claims import claims_text_by_event
+
+        place_names = self.places.set_index("place_id")
+        names = (
+            place_names["name_en"].fillna("") + " " + place_names["name_ar"].fillna("") + " "
+            + place_names["alt_names"].fillna("").str.replace(";", " ")
+        ).to_dict() if len(place_names) else {}
+        ev = self.events
+        parts = [ev[c].fillna("").astype(str) for c in ("event_id", "title_en", "title_ar", "summary_en",
+                                                         "summary_ar", "actor1", "actor2", "location_note")]
+        blob = parts[0].str.cat(parts[1:], sep=" ")
+        blob = blob + " " + ev["place_list"].map(lambda ids: " ".join(names.get(i, "") for i in ids))
+        blob = blob + " " + ev["event_id"].map(claims_text_by_event(self.claims)).fillna("")
+        return pd.Series([normalise(s) for s in blob], index=ev.index)
+
+
+# --- reading --------------------------------------------------------------------
+
+def read_table_text(path: Path) -> tuple[str, str]:
+    """Return (text, encoding). UTF-8 (with or without BOM) first, then Windows Arabic."""
+    raw = path.read_bytes()
+    try:
+        return raw.decode("utf-8-sig"), "utf-8"
+    except UnicodeDecodeError:
+        return raw.decode("cp1256"), "cp1256"
+
+
+def _read_csv(path: Path, table: Table, label: str, issues: list[RowIssue]) -> pd.DataFrame | None:
+    if not path.exists():
+        issues.append(RowIssue(label, 0, "", "", f"file not found at {path}"))
+        return None
+    text, encoding = read_table_text(path)
+    if encoding != "utf-8":
+        issues.append(RowIssue(label, 0, "", "", f"not valid UTF-8; read as {encoding}", "warning"))
+    try:
+        df = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_filter=False,
+                         skipinitialspace=False, quoting=csv.QUOTE_MINIMAL)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        issues.append(RowIssue(label, 0, "", "", f"cannot be parsed as CSV: {exc}"))
+        return None
+    df.columns = [c.strip() for c in df.columns]
+    missing = [c.name for c in table.columns if c.required and c.name not in df.columns]
+    if missing:
+        issues.append(RowIssue(label, 1, ", ".join(missing), "", "required column(s) missing from the header"))
+        return None
+    unknown = [c for c in df.columns if c not in table.column_names]
+    for c in unknown:
+        issues.append(RowIssue(label, 1, c, "", "unknown column, ignored", "warning"))
+    for c in table.columns:
+        if c.name not in df.columns:
+            df[c.name] = ""
+    df = df[table.column_names].copy()
+    for c in df.columns:
+        df[c] = df[c].str.strip()
+    df.index = pd.RangeIndex(2, len(df) + 2)  # spreadsheet row numbers
+    return df
+
+
+# --- validation, one column at a time ------------------------------------------------
+
+def _flag(issues: list[RowIssue], bad: dict[int, bool], label: str, df: pd.DataFrame,
+          mask: pd.Series, column: str, message: str) -> None:
+    for row in df.index[mask.to_numpy()]:
+        issues.append(RowIssue(label, int(row), column, str(df.at[row, column]), message))
+        bad[int(row)] = True
+
+
+def _convert_column(df: pd.DataFrame, col: Column, label: str, issues: list[RowIssue],
+                    bad: dict[int, bool]) -> pd.Series:
+    s = df[col.name]
+    blank = s == ""
+    if col.required:
+        _flag(issues, bad, label, df, blank, col.name, "required value is blank")
+    if col.kind == "date":
+        folded = s.map(fold_digits) if s.str.contains(r"[\u0660-\u0669\u06f0-\u06f9]", regex=True).any() else s
+        out = pd.to_datetime(folded, format="%Y-%m-%d", errors="coerce")
+        _flag(issues, bad, label, df, out.isna() & ~blank, col.name, "not a date in YYYY-MM-DD form")
+        return out
+    if col.kind in ("int", "float"):
+        out = pd.to_numeric(s.map(fold_digits).str.replace(",", "", regex=False), errors="coerce")
+        _flag(issues, bad, label, df, out.isna() & ~blank, col.name, f"not a number ({col.kind})")
+        if col.kind == "int":
+            _flag(issues, bad, label, df, out.notna() & (out % 1 != 0), col.name, "not a whole number")
+        if col.min is not None:
+            _flag(issues, bad, label, df, out < col.min, col.name, f"below the minimum {col.min:g}")
+        if col.max is not None:
+            _flag(issues, bad, label, df, out > col.max, col.name, f"above the maximum {col.max:g}")
+        if col.choices:
+            _flag(issues, bad, label, df, out.notna() & ~out.isin(col.choices), col.name,
+                  f"must be one of {', '.join(map(str, col.choices))}")
+        if col.kind == "int":
+            return out.round().astype("Int64")
+        return out.astype("float64")
+    if col.kind == "bool":
+        low = s.str.lower()
+        valid = low.isin(schema.TRUE_VALUES + schema.FALSE_VALUES)
+        _flag(issues, bad, label, df, ~valid, col.name, "must be true or false")
+        return low.isin(schema.TRUE_VALUES)
+    if col.kind == "enum":
+        _flag(issues, bad, label, df, ~blank & ~s.isin(col.choices), col.name,
+              f"must be one of: {', '.join(map(str, col.choices))}")
+    return s
+
+
+def validate_table(df: pd.DataFrame, table: Table, label: str, issues: list[RowIssue]) -> pd.DataFrame:
+    """Type every column, flag bad cells, and drop the rows that have any error."""
+    bad: dict[int, bool] = {}
+    typed = {col.name: _convert_column(df, col, label, issues, bad) for col in table.columns}
+    out = pd.DataFrame(typed, index=df.index)
+    key = out[table.key]
+    dup = key.duplicated(keep="first") & (key != "")
+    _flag(issues, bad, label, df, dup, table.key, f"duplicate {table.key}; the first row with it was kept")
+    if bad:
+        out = out.drop(index=list(bad))
+    return out
+
+
+def _check_refs(df: pd.DataFrame, column: str, valid: set[str], label: str, target: str,
+                issues: list[RowIssue], *, is_list: bool = False) -> pd.DataFrame:
+    if df.empty:
+        return df
+    if is_list:
+        lists = df[column].str.split(schema.LIST_SEPARATOR).map(lambda xs: [x.strip() for x in xs if x.strip()])
+        unknown = lists.map(lambda xs: [x for x in xs if x not in valid])
+        mask = unknown.map(bool)
+        for row in df.index[mask.to_numpy()]:
+            issues.append(RowIssue(label, int(row), column, str(df.at[row, column]),
+                                   f"unknown {target} id(s): {', '.join(unknown[row])}"))
+    else:
+        mask = ~df[column].isin(valid) & (df[column] != "")
+        for row in df.index[mask.to_numpy()]:
+            issues.append(RowIssue(label, int(row), column, str(df.at[row, column]), f"no such {target}"))
+    return df[~mask.to_numpy()]
+
+
+# --- the dataset ---------------------------------------------------------------------
+
+def default_data_dir() -> Path:
+    """``$CONFLICTMAP_DATA`` if set, else the repository root (the bundled seed data)."""
+    env = os.environ.get("CONFLICTMAP_DATA")
+    return Path(env).expanduser() if env else REPO_ROOT
+
+
+def load_dataset(data_dir: Path | str | None = None) -> Dataset:
+    """Load and validate every table under ``data_dir``.
+
+    Raises :class:`DataError` only when events.csv itself is unusable; every
+    other problem is reported in ``Dataset.issues`` and the good rows load.
+    """
+    data_dir = Path(data_dir) if data_dir is not None else default_data_dir()
+    issues: list[RowIssue] = []
+    frames: dict[str, pd.DataFrame] = {}
+    for table in schema.TABLES.values():
+        raw = _read_csv(data_dir / table.path, table, table.path, issues)
+        if raw is None:
+            if table.name == "events":
+                raise DataError("; ".join(str(i) for i in issues if i.file == table.path))
+            raw = pd.DataFrame({c: pd.Series(dtype=str) for c in table.column_names})
+        frames[table.name] = validate_table(raw, table, table.path, issues)
+    return assemble(frames["events"], frames["claims"], frames["sources"], frames["places"],
+                    issues, data_dir)
+
+
+def assemble(events: pd.DataFrame, claims: pd.DataFrame, sources: pd.DataFrame, places: pd.DataFrame,
+             issues: list[RowIssue], data_dir: Path | None = None) -> Dataset:
+    """Cross-table checks and derived columns; shared by the CSV loader and the importers."""
+    ev_label, cl_label = schema.EVENTS.path, schema.CLAIMS.path
+
+    # Rules across fields.
+    if not events.empty:
+        wrong_sub = ~pd.Series(
+            [sub in schema.ACLED_TAXONOMY.get(t, ())
+             for t, sub in zip(events["event_type"], events["sub_event_type"], strict=True)],
+            index=events.index, dtype=bool)
+        for row in events.index[wrong_sub.to_numpy()]:
+            issues.append(RowIssue(ev_label, int(row), "sub_event_type", events.at[row, "sub_event_type"],
+                                   f"is not a sub-event type of {events.at[row, 'event_type']!r}"))
+        backwards = events["date_end"] < events["date_start"]
+        for row in events.index[backwards.to_numpy()]:
+            issues.append(RowIssue(ev_label, int(row), "date_end", events.at[row, "date_end"].date().isoformat(),
+                                   "is before date_start"))
+        events = events[~(wrong_sub | backwards).to_numpy()]
+
+    events = _check_refs(events, "source_id", set(sources["source_id"]), ev_label, "source", issues)
+    events = _check_refs(events, "place_ids", set(places["place_id"]), ev_label, "place", issues, is_list=True)
+    if not events.empty:
+        n_places = events["place_ids"].str.count(schema.LIST_SEPARATOR) + 1
+        wrong_n = (events["place_relation"].isin(["between", "route"]) & (n_places < 2)).to_numpy()
+        for row in events.index[wrong_n]:
+            issues.append(RowIssue(ev_label, int(row), "place_ids", events.at[row, "place_ids"],
+                                   f"place_relation {events.at[row, 'place_relation']!r} needs two or more places"))
+        events = events[~wrong_n]
+    claims = _check_refs(claims, "event_id", set(events["event_id"]), cl_label, "event", issues)
+    claims = _check_refs(claims, "source_id", set(sources["source_id"]), cl_label, "source", issues)
+
+    events = _derive_event_columns(events, places, claims)
+    return Dataset(events=events, claims=claims.reset_index(names="row"), sources=sources.reset_index(names="row"),
+                   places=places.reset_index(names="row"), issues=issues, data_dir=data_dir)
+
+
+def _derive_event_columns(events: pd.DataFrame, places: pd.DataFrame, claims: pd.DataFrame) -> pd.DataFrame:
+    from .claims import derive_status
+
+    events = events.reset_index(names="row")
+    events["place_list"] = events["place_ids"].str.split(schema.LIST_SEPARATOR).map(
+        lambda xs: [x.strip() for x in xs if x.strip()])
+    coords = places.set_index("place_id")[["lat", "lon", "coord_precision_m"]]
+    lat = coords["lat"].to_dict()
+    lon = coords["lon"].to_dict()
+    prec = coords["coord_precision_m"].to_dict()
+
+    def anchor(ids: list[str], relation: str) -> tuple[float, float]:
+        pts = [(lat.get(i, np.nan), lon.get(i, np.nan)) for i in ids]
+        if relation == "between" and len(pts) >= 2:
+            return ((pts[0][0] + pts[1][0]) / 2, (pts[0][1] + pts[1][1]) / 2)
+        if relation == "route":
+            return pts[-1]
+        return pts[0]
+
+    if len(events):
+        single = events["place_list"].map(len) == 1
+        first = events["place_list"].str[0]
+        anchors = np.empty((len(events), 2))
+        anchors[:, 0] = first.map(lat).to_numpy(dtype=float, na_value=np.nan)
+        anchors[:, 1] = first.map(lon).to_numpy(dtype=float, na_value=np.nan)
+        multi = np.flatnonzero(~single.to_numpy())
+        for i in multi:
+            anchors[i] = anchor(events.at[i, "place_list"], events.at[i, "place_relation"])
+        events["lat"], events["lon"] = anchors[:, 0], anchors[:, 1]
+        precision = first.map(prec).astype("Float64")
+        for i in multi:
+            vals = [prec.get(p) for p in events.at[i, "place_list"]]
+            vals = [v for v in vals if v is not None and not pd.isna(v)]
+            precision.iat[i] = max(vals) if vals else pd.NA
+        events["coord_precision_m"] = precision
+    else:
+        events["lat"] = pd.Series(dtype=float)
+        events["lon"] = pd.Series(dtype=float)
+        events["coord_precision_m"] = pd.Series(dtype="Float64")
+    events["status"] = derive_status(events["event_id"], claims)
+    events = events.sort_values(["date_start", "event_id"], kind="stable").reset_index(drop=True)
+    return events

@@ -1,0 +1,56 @@
+import json
+import os
+
+import pandas as pd
+import pytest
+
+from conflictmap import export
+from conflictmap.load import load_dataset
+from tests.conftest import claim, event
+
+
+def test_geojson_has_one_feature_per_event_with_claims(seed):
+    fc = export.to_geojson(seed, seed.events)
+    assert fc["type"] == "FeatureCollection" and len(fc["features"]) == len(seed.events)
+    f = next(f for f in fc["features"] if f["properties"]["event_id"] == "ain-issa-ied")
+    p = f["properties"]
+    for key in ("date_start", "date_end", "date_precision", "title_en", "title_ar", "event_type", "sub_event_type",
+                "places", "geo_precision", "status"):
+        assert key in p
+    assert p["status"] == "contested"
+    assert {"Ain Issa"} <= set(p["places"]) or any("Ain Issa" in x for x in p["places"])
+    assert f["geometry"]["type"] == "LineString"
+    stances = {c["stance"] for c in p["claims"]}
+    assert stances == {"asserts", "denies", "acknowledges"}
+    assert all({"claimant", "stance", "quote_ar", "quote_en", "source_id", "claim_date"} <= set(c) for c in p["claims"])
+    json.dumps(fc)  # serialisable
+
+
+@pytest.mark.parametrize("cell", ["=HYPERLINK(\"http://x\")", "+1+1", "-2+3", "@SUM(A1)"])
+def test_csv_neutralises_spreadsheet_formulas(make_data, cell):
+    data = load_dataset(make_data(events=[event("e1", "2018-06-03", title_en=cell)]))
+    text = export.to_csv(data.events)
+    row = pd.read_csv(pd.io.common.StringIO(text), dtype=str, keep_default_na=False).iloc[0]
+    assert row["title_en"] == "'" + cell
+
+
+def test_csv_keeps_arabic_and_blank_fatalities(make_data):
+    data = load_dataset(make_data(events=[event("e1", "2018-06-03", title_ar="انفجار")],
+                                  claims=[claim("c", "e1", "SOHR", "asserts")]))
+    text = export.to_csv(data.events)
+    row = pd.read_csv(pd.io.common.StringIO(text), dtype=str, keep_default_na=False).iloc[0]
+    assert row["title_ar"] == "انفجار" and row["fatalities"] == "" and row["status"] == "single_source"
+
+
+def test_atomic_write_leaves_the_old_file_when_writing_fails(tmp_path, monkeypatch):
+    target = tmp_path / "out.csv"
+    target.write_text("precious", encoding="utf-8")
+
+    def boom(*a, **k):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(os, "fsync", boom)
+    with pytest.raises(OSError):
+        export.atomic_write(target, "new contents")
+    assert target.read_text(encoding="utf-8") == "precious"
+    assert [p.name for p in tmp_path.iterdir()] == ["out.csv"]  # no temp file left behind

@@ -1,0 +1,53 @@
+import datetime as dt
+
+from conflictmap.load import load_dataset
+from conflictmap.select import date_clusters, select_events
+from tests.conftest import claim, event
+
+
+def ids(df):
+    return sorted(df["event_id"])
+
+
+def test_date_window_keeps_overlapping_events(make_data):
+    data = load_dataset(make_data(events=[
+        event("early", "2018-06-01"), event("long", "2018-05-01", date_end="2018-07-01"),
+        event("late", "2024-12-08"),
+    ]))
+    assert ids(select_events(data, date_range=(dt.date(2018, 6, 10), dt.date(2018, 6, 20)))) == ["long"]
+    assert ids(select_events(data, date_range=(dt.date(2018, 6, 1), dt.date(2018, 6, 1)))) == ["early", "long"]
+    assert ids(select_events(data, date_range=(dt.date(2024, 1, 1), None))) == ["late"]
+    assert ids(select_events(data)) == ["early", "late", "long"]
+
+
+def test_type_status_and_actor_filters(make_data):
+    data = load_dataset(make_data(
+        events=[event("a", "2018-06-01", actor1="SDF"),
+                event("b", "2018-06-02", event_type="Explosions/Remote violence",
+                      sub_event_type="Remote explosive/landmine/IED")],
+        claims=[claim("c1", "b", "SOHR", "asserts"), claim("c2", "b", "SDF", "denies")]))
+    assert ids(select_events(data, event_types=["Battles"])) == ["a"]
+    assert ids(select_events(data, statuses=["contested"])) == ["b"]
+    assert ids(select_events(data, statuses=["no_claims"])) == ["a"]
+    assert ids(select_events(data, actors=["SDF"])) == ["a", "b"]   # actor1 of a, a claimant of b
+    assert ids(select_events(data, actors=["SOHR"])) == ["b"]
+
+
+def test_text_search_matches_either_language_with_normalisation(make_data):
+    data = load_dataset(make_data(
+        events=[event("m", "2018-06-01", title_en="Explosion in Mayadin", title_ar="انفجار ضخم في مدينة الميادين"),
+                event("h", "2018-06-02", title_en="Clashes", place_ids="b")],
+        claims=[claim("c1", "h", "SOHR", "asserts", quote_ar="اشتباكات في أطراف بلدة هجين")]))
+    assert ids(select_events(data, text="Mayadin")) == ["m"]
+    assert ids(select_events(data, text="مدينه الميادين")) == ["m"]        # taa marbuta folded
+    assert ids(select_events(data, text="اطراف")) == ["h"]                 # hamza on alef folded, quote searched
+    assert ids(select_events(data, text="sohr")) == ["h"]                  # claimant searched, case folded
+    assert ids(select_events(data, text="B")) == ["h"]                     # place name searched
+    assert ids(select_events(data, text="Mayadin Clashes")) == []          # every word must match
+
+
+def test_date_clusters_split_on_long_gaps(make_data):
+    data = load_dataset(make_data(events=[event("a", "2018-06-01"), event("b", "2018-06-03"),
+                                          event("c", "2024-12-08"), event("d", "2025-03-01")]))
+    assert date_clusters(data.events) == [(dt.date(2018, 6, 1), dt.date(2018, 6, 3), 2),
+                                          (dt.date(2024, 12, 8), dt.date(2025, 3, 1), 2)]
