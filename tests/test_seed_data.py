@@ -1,0 +1,104 @@
+"""The bundled seed data: complete, faithful to the articles, and placed where the references say."""
+
+import pandas as pd
+import pytest
+from geopy.distance import geodesic
+
+from tests.conftest import SEEDS
+
+# Reference coordinates from ../shared/research/seed-facts.md (WGS84).
+REFERENCE = {
+    "ain-issa": (36.3855, 38.86228),
+    "hajin": (34.69508, 40.83138),
+    "mayadin": (35.01982, 40.45154),
+    "damascus": (33.5102, 36.29128),
+    "baghouz-tahtani": (34.45861, 40.95056),  # the reference is Fawqani, the neighbouring village
+    "hmeimim": (35.41167, 35.94500),
+}
+
+# Every distinct event the issue lists, as (what, words that must appear in its English title or summary).
+REQUIRED_EVENTS = {
+    "ain-issa-ied": "IED between Ain Issa and Brigade 93",
+    "roundup-phase-two": "phase two announcement",
+    "baghouz-tahtani-clashes": "Baghouz Tahtani clashes",
+    "hajin-clashes": "Hajin clashes after midnight",
+    "hajin-assault-halted": "failed storming of Hajin",
+    "east-bank-fighting-halted": "halted fighting on the east bank",
+    "mayadin-explosion": "Mayadin explosion",
+    "assad-in-damascus": "Assad in Damascus until the early hours of 8 Dec",
+    "assad-to-hmeimim": "move to Latakia / Hmeimim",
+    "hmeimim-drone-attacks": "drone attacks on the base",
+    "assad-evacuation-flight": "Moscow's evacuation request and the flight",
+    "damascus-taken": "opposition announces Damascus taken",
+    "assad-leaves-by-plane": "two officers: he left by plane",
+    "kremlin-asylum": "Kremlin asylum announcement",
+    "bashir-caretaker-government": "al-Bashir caretaker government",
+}
+
+
+def test_seed_data_loads_without_a_single_issue(seed):
+    assert seed.issues == []
+
+
+@pytest.mark.parametrize("event_id", REQUIRED_EVENTS)
+def test_every_event_of_the_articles_is_present_with_claims(seed, event_id):
+    assert event_id in set(seed.events["event_id"]), REQUIRED_EVENTS[event_id]
+    assert (seed.claims["event_id"] == event_id).any(), f"no claim about {event_id}"
+
+
+def test_every_arabic_quote_is_verbatim_in_its_article(seed):
+    sources = seed.sources.set_index("source_id")
+    checked = 0
+    for _, c in seed.claims.iterrows():
+        if not c["quote_ar"]:
+            continue
+        text_file = sources.at[c["source_id"], "text_file"]
+        assert text_file, f"{c['claim_id']}: its source has no archived text to check the quote against"
+        article = (SEEDS / text_file).read_text(encoding="utf-8")
+        assert c["quote_ar"] in article, f"{c['claim_id']}: quote not found verbatim in {text_file}"
+        checked += 1
+    assert checked >= 15
+
+
+def test_ain_issa_blast_is_contested_three_ways(seed):
+    ev = seed.events.set_index("event_id").loc["ain-issa-ied"]
+    assert ev["status"] == "contested"
+    assert ev["place_list"] == ["ain-issa", "brigade-93"] and ev["place_relation"] == "between"
+    claims = seed.claims[seed.claims["event_id"] == "ain-issa-ied"]
+    stance = {c.split(" (")[0]: s for c, s in zip(claims["claimant"], claims["stance"], strict=True)}
+    assert stance["Syrian Observatory for Human Rights"] == "asserts"
+    assert stance["Syrian Democratic Forces"] == "denies"
+    assert stance["US-led coalition"] == "acknowledges"
+    assert ev["fatalities"] == 1
+
+
+@pytest.mark.parametrize("place_id, ref", REFERENCE.items())
+def test_places_plot_within_a_few_km_of_their_reference(seed, place_id, ref):
+    p = seed.places.set_index("place_id").loc[place_id]
+    assert geodesic((p["lat"], p["lon"]), ref).km < 5
+
+
+def test_brigade_93_is_a_few_km_from_ain_issa_and_marked_inferred(seed):
+    places = seed.places.set_index("place_id")
+    b, a = places.loc["brigade-93"], places.loc["ain-issa"]
+    assert geodesic((b["lat"], b["lon"]), (a["lat"], a["lon"])).km < 15
+    assert b["coord_inferred"] and b["coord_precision_m"] >= 1000 and b["notes"]
+
+
+def test_every_coordinate_and_inferred_value_says_where_it_came_from(seed):
+    assert (seed.places["coord_source"] != "").all()
+    assert seed.places["coord_precision_m"].notna().all()
+    assert (seed.places.loc[seed.places["coord_inferred"], "notes"] != "").all()
+    assert (seed.events.loc[seed.events["date_inferred"], "notes"] != "").all()
+    assert (seed.events["source_id"] != "").all() and (seed.claims["source_id"] != "").all()
+
+
+def test_assad_statement_is_marked_attributed(seed):
+    assad = seed.claims[seed.claims["claimant"].str.contains("Assad")]
+    assert len(assad) >= 4 and assad["attributed"].all()
+
+
+def test_the_first_articles_date_is_inferred(seed):
+    src = seed.sources.set_index("source_id").loc["aawsat-2018-06-roundup"]
+    assert src["published"] == pd.Timestamp("2018-06-04") and src["published_inferred"]
+
