@@ -1,0 +1,38 @@
+"""Claims & sources page: who said what about which event, and the source articles."""
+
+import streamlit as st
+
+import ui
+from conflictmap.claims import STANCE_LABELS, stance_matrix
+from conflictmap.select import apply_filters
+
+data = ui.dataset()
+selection = apply_filters(data, ui.sidebar_filters(data))
+claims = data.claims[data.claims["event_id"].isin(selection["event_id"])]
+
+st.title("Claims & sources")
+st.markdown(f"**{len(claims)} claims** about the **{len(selection)} events** in the current selection.")
+
+st.subheader("Who said what: claimant × event")
+st.caption("Asserts · Denies · Aware of reports (acknowledges without confirming). Columns are events in date order.")
+matrix = stance_matrix(claims, selection)
+if matrix.empty:
+    st.info("No claims in the current selection.")
+else:
+    st.dataframe(matrix.apply(lambda col: col.map(lambda v: "; ".join(STANCE_LABELS.get(s, s) for s in v.split("; "))
+                                                  if v else "")),
+                 use_container_width=True)
+
+st.subheader("Every claim")
+cols = ["claim_id", "event_id", "claimant", "spokesperson", "claimant_kind", "stance", "attributed", "quote_ar",
+        "quote_en", "channel", "claim_date", "claim_date_inferred", "source_id"]
+st.dataframe(claims[cols], hide_index=True, use_container_width=True,
+             column_config={"claim_date": st.column_config.DateColumn("claim date"),
+                            "quote_ar": st.column_config.TextColumn("quote (Arabic)", width="large"),
+                            "quote_en": st.column_config.TextColumn("quote (English)", width="large")})
+
+st.subheader("Sources")
+st.dataframe(data.sources.drop(columns=["row"]), hide_index=True, use_container_width=True,
+             column_config={"url": st.column_config.LinkColumn("url"),
+                            "published": st.column_config.DateColumn("published")})
+ui.data_dir_caption(data)

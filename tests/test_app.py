@@ -1,0 +1,169 @@
+"""The app through Streamlit's AppTest: every page, the slider, the filters and the claim panel.
+
+st_folium shows up as an unknown component; what it would draw is read from its
+arguments (the event layer's JSON), which is exactly what the browser receives.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.conftest import PAYLOAD, REPO, claim, event, place, source
+
+PAGES = ["pages/map.py", "pages/events.py", "pages/claims.py", "pages/quality.py"]
+PAGES += [p for p in ("pages/places.py", "pages/import_data.py") if (REPO / p).exists()]
+
+
+@pytest.fixture
+def app(monkeypatch):
+    monkeypatch.delenv("CONFLICTMAP_DATA", raising=False)
+    return AppTest.from_file(str(REPO / "app.py"), default_timeout=90)
+
+
+def map_args(at: AppTest) -> dict:
+    [component] = at.get("component_instance")
+    return json.loads(component.proto.json_args)
+
+
+def drawn_ids(at: AppTest) -> list[str]:
+    fg = map_args(at)["feature_group"]
+    m = re.search(r"var D = (\{.*?\});\n", fg)
+    assert m, "no event layer in the map's feature group"
+    return json.loads(m.group(1))["id"]
+
+
+def html_text(at: AppTest) -> str:
+    return "\n".join(h.proto.body for h in at.get("html"))
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_loads_without_an_exception(app, page):
+    at = app.run()
+    if page != "pages/map.py":
+        at.switch_page(page).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.title, f"{page} shows no title"
+
+
+def test_map_draws_every_event_with_coordinates(app, seed):
+    at = app.run()
+    ids = drawn_ids(at)
+    assert sorted(ids) == sorted(seed.events.loc[seed.events["lat"].notna(), "event_id"])
+    assert f"**{len(seed.events)} of {len(seed.events)} events shown**" in [m.value for m in at.markdown]
+
+
+def test_moving_the_slider_changes_the_events_shown(app):
+    at = app.run()
+    before = set(drawn_ids(at))
+    at.slider(key="f_dates").set_value((dt.date(2024, 12, 1), dt.date(2024, 12, 10))).run()
+    after = set(drawn_ids(at))
+    assert after and after < before
+    assert "damascus-taken" in after and "ain-issa-ied" not in after
+    shown = next(m.value for m in at.markdown if "events shown" in m.value)
+    assert shown.startswith(f"**{len(after)} of")
+
+
+def test_quick_jump_sets_the_window_to_a_cluster(app):
+    at = app.run()
+    jump = next(b for b in at.button if b.label.startswith("Dec 2024"))
+    jump.click().run()
+    lo, hi = at.slider(key="f_dates").value
+    assert lo.year == 2024 and hi == dt.date(2024, 12, 10)
+    assert all(i not in drawn_ids(at) for i in ("ain-issa-ied", "hajin-clashes"))
+
+
+def test_base_map_script_does_not_change_with_the_selection(app):
+    # The map's identity is its script: if it changed, the user's pan and zoom would be lost.
+    at = app.run()
+    script = map_args(at)["script"]
+    at.slider(key="f_dates").set_value((dt.date(2018, 6, 1), dt.date(2018, 6, 30))).run()
+    assert map_args(at)["script"] == script
+
+
+def test_search_in_arabic_or_english_narrows_the_map(app):
+    at = app.run()
+    at.text_input(key="f_text").input("الميادين").run()
+    assert drawn_ids(at) == ["mayadin-explosion"]
+    at.text_input(key="f_text").input("Mayadeen").run()  # a transliteration listed in the gazetteer
+    assert drawn_ids(at) == ["mayadin-explosion"]
+
+
+def test_status_filter(app):
+    at = app.run()
+    at.multiselect(key="f_status").set_value(["contested"]).run()
+    ids = drawn_ids(at)
+    assert "ain-issa-ied" in ids and "mayadin-explosion" not in ids
+
+
+def test_claim_panel_shows_the_ledger_with_rtl_arabic(app, seed):
+    at = app.run()
+    at.session_state["selected_event"] = "ain-issa-ied"
+    at.run()
+    html = html_text(at)
+    claims = seed.claims[seed.claims["event_id"] == "ain-issa-ied"]
+    for _, c in claims.iterrows():
+        assert c["claimant"].split(" (")[0] in html
+        if c["quote_ar"]:
+            assert 'dir="rtl" lang="ar"' in html and c["quote_ar"][:30] in html
+    for stance in ("Asserts", "Denies", "Aware of reports"):
+        assert stance in html
+    assert '"selected":"ain-issa-ied"' in map_args(at)["feature_group"]
+
+
+def test_injected_text_stays_text_in_panel_tables_and_map(monkeypatch, make_data):
+    d = make_data(
+        events=[event("x1", "2018-06-03", title_en=PAYLOAD, title_ar=PAYLOAD, summary_en=PAYLOAD, notes=PAYLOAD,
+                      actor1=PAYLOAD, location_note=PAYLOAD)],
+        claims=[claim("c1", "x1", PAYLOAD, "asserts", quote_ar=PAYLOAD, quote_en=PAYLOAD, channel=PAYLOAD)],
+        sources=[source(title=PAYLOAD, outlet=PAYLOAD)],
+        places=[place("a", 36.0, 38.0, name_en=PAYLOAD, name_ar=PAYLOAD, coord_source=PAYLOAD)],
+    )
+    monkeypatch.setenv("CONFLICTMAP_DATA", str(d))
+    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=90)
+    at.session_state["selected_event"] = "x1"
+    at.run()
+    assert not at.exception
+    html = html_text(at)
+    assert "<img src=x" not in html and "</script><script>" not in html
+    assert "&lt;img src=x onerror=" in html  # shown, as text
+    fg = map_args(at)["feature_group"]
+    assert "<img src=x" not in fg and "${window" not in fg and "`+(window" not in fg
+    for page in PAGES[1:]:
+        at.switch_page(page).run()
+        assert not at.exception, page
+
+
+def test_data_quality_page_lists_rejected_rows(monkeypatch, make_data):
+    d = make_data(events=[event("ok", "2018-06-03"), event("bad", "2018-06-03", geo_precision="9")])
+    monkeypatch.setenv("CONFLICTMAP_DATA", str(d))
+    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=90).run()
+    at.switch_page("pages/quality.py").run()
+    [table] = at.dataframe
+    df = table.value
+    row = df[df["column"] == "geo_precision"].iloc[0]
+    assert (row["file"], row["row"], row["value"]) == ("events.csv", 3, "9")
+    assert drawn_ids(at.switch_page("pages/map.py").run()) == ["ok"]
+
+
+def test_map_assets_are_served_locally_when_installed(app):
+    if not (REPO / "static" / "vendor").exists():
+        pytest.skip("offline assets not installed: run `python -m conflictmap assets install`")
+    args = map_args(app.run())
+    links = args["js_links"] + args["css_links"]
+    assert links and all(u.startswith("/app/static/vendor/") for u in links), links
+
+
+def test_filters_survive_switching_pages(app):
+    at = app.run()
+    at.multiselect(key="f_status").set_value(["contested"]).run()
+    n = len(drawn_ids(at))
+    at.switch_page("pages/events.py").run()
+    assert at.multiselect(key="f_status").value == ["contested"]
+    assert any(m.value.startswith(f"**{n} of") for m in at.markdown)
+    at.switch_page("pages/map.py").run()
+    assert len(drawn_ids(at)) == n
