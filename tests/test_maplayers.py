@@ -1,0 +1,110 @@
+"""Render the map to HTML and inspect it, as folium's own tests do."""
+
+import json
+import re
+
+import pytest
+
+from conflictmap.load import load_dataset
+from conflictmap.maplayers import base_map, event_layers, halo_radius_m, layer_data, outside_bounds, standalone_map
+from tests.conftest import PAYLOAD, PAYLOADS, claim, event, place, source
+
+
+def render(events, places):
+    return standalone_map(events, places).get_root().render()
+
+
+def payload_data(make_data):
+    text_cols = dict(title_en=PAYLOAD, title_ar=PAYLOAD, summary_en=PAYLOAD, summary_ar=PAYLOAD, actor1=PAYLOAD,
+                     actor2=PAYLOAD, location_note=PAYLOAD, notes=PAYLOAD)
+    return load_dataset(make_data(
+        events=[event("x1", "2018-06-03", **text_cols)],
+        claims=[claim("c1", "x1", PAYLOAD, "asserts", quote_ar=PAYLOAD, quote_en=PAYLOAD, spokesperson=PAYLOAD,
+                      channel=PAYLOAD, claimant_ar=PAYLOAD, notes=PAYLOAD)],
+        sources=[source(title=PAYLOAD, outlet=PAYLOAD, notes=PAYLOAD)],
+        places=[place("a", 36.0, 38.0, name_en=PAYLOAD, name_ar=PAYLOAD, notes=PAYLOAD)],
+    ))
+
+
+def test_injected_text_is_inert_in_the_map_html(make_data):
+    data = payload_data(make_data)
+    html = render(data.events, data.places)
+    for raw in PAYLOADS:
+        assert raw not in html
+    assert "<img src=x" not in html and "${window" not in html and "`+(window" not in html
+    assert "</script><script>window.__pwned" not in html
+    # ... and still present, escaped, so a user can read it.
+    assert "&lt;img src=x onerror=" in html
+    assert "&#36;{window.__pwned=1}" in html
+
+
+def test_one_marker_per_mapped_event_in_the_layer(seed):
+    data = layer_data(seed.events, seed.places)
+    mapped = seed.events["lat"].notna().sum()
+    assert len(data["id"]) == len(data["lat"]) == mapped > 10
+    assert set(data["id"]) == set(seed.events.loc[seed.events["lat"].notna(), "event_id"])
+
+
+def test_between_event_is_a_line_and_imprecise_places_get_a_halo(seed):
+    data = layer_data(seed.events, seed.places)
+    i = data["id"].index("ain-issa-ied")
+    assert data["rel"][i] == "between" and len(data["path"][i]) == 2
+    assert data["halo"][i] > 0  # the Brigade 93 coordinate is inferred, several km
+    j = data["id"].index("assad-evacuation-flight") if "assad-evacuation-flight" in data["id"] else None
+    if j is not None:
+        assert data["rel"][j] == "route" and data["path"][j][-1][0] > 50  # ends in Moscow
+
+
+def test_halo_follows_the_loosest_precision(make_data):
+    data = load_dataset(make_data(
+        events=[event("p", "2018-06-03"), event("r", "2018-06-03", geo_precision=3)],
+        places=[place("a", 36.0, 38.0, coord_precision_m=200)]))
+    assert halo_radius_m(data.events).tolist() == [0, 40000]
+
+
+def test_base_map_is_identical_on_every_run():
+    # streamlit-folium keys the map on its script: a difference would reset the user's view.
+    from streamlit_folium import generate_leaflet_string
+    a = generate_leaflet_string(base_map("offline"))
+    b = generate_leaflet_string(base_map("offline"))
+    assert a == b
+
+
+def test_selected_event_is_marked(seed):
+    m = base_map()
+    event_layers(seed.events, seed.places, selected_id="ain-issa-ied").add_to(m)
+    assert '"selected":"ain-issa-ied"' in m.get_root().render()
+    m = base_map()
+    event_layers(seed.events, seed.places).add_to(m)
+    assert '"selected":null' in m.get_root().render()
+
+
+def test_online_basemaps_carry_attribution():
+    html = base_map("osm").get_root().render()
+    assert "OpenStreetMap" in html and "tile.openstreetmap.org" in html
+    html = base_map("offline").get_root().render()
+    assert "tile.openstreetmap.org" not in html and "countries.geojson" in html
+
+
+def test_legend_lists_every_status():
+    html = base_map().get_root().render()
+    for label in ("Contested", "Corroborated", "Single source", "Denied", "Unverified"):
+        assert label in html
+
+
+def test_moscow_is_reported_outside_the_frame(seed):
+    off = outside_bounds(seed.events)
+    assert "kremlin-asylum" in set(off["event_id"]) or any("moscow" in p for p in off["place_list"].sum())
+
+
+def test_layer_payload_is_valid_json(seed):
+    html = render(seed.events, seed.places)
+    m = re.search(r"var D = (\{.*?\});\n", html)
+    assert m, "event data not found in the map script"
+    payload = json.loads(m.group(1))
+    assert len(payload["id"]) == seed.events["lat"].notna().sum()
+
+
+@pytest.mark.parametrize("basemap", ["offline", "osm", "carto", "satellite"])
+def test_every_basemap_renders(basemap):
+    assert "L.map" in base_map(basemap).get_root().render()
