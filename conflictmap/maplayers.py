@@ -18,6 +18,7 @@ import json
 from pathlib import Path
 
 import folium
+import numpy as np
 import pandas as pd
 from branca.element import MacroElement
 from jinja2 import Template
@@ -43,9 +44,11 @@ BASEMAPS = {
 }
 BASEMAP_URL = "/app/static/vendor/basemap/countries.geojson"
 
-# Above this many events, per-event tooltips (titles) are left out: the browser
-# gets ids, coordinates, status and dates only, and details come on click.
-TOOLTIP_LIMIT = 2000
+# Above this many events, titles are left out of the payload: the browser gets
+# ids, coordinates, status and dates only (about 40 bytes each); details come on click.
+TITLE_LIMIT = 300
+# Above this many events in view, the map shows grid cells with counts instead.
+POINT_LIMIT = 4000
 
 
 def json_for_script(obj: object) -> str:
@@ -133,13 +136,18 @@ def base_map(basemap: str = "offline", *, basemap_url: str = BASEMAP_URL, height
     return m
 
 
+RELATIONS = ("at", "near", "between", "route")
+EPOCH = pd.Timestamp("1970-01-01")
+
+
 class EventLayer(MacroElement):
     """All selected events in one element: markers, halos, between-lines and routes.
 
-    Per event the browser receives its id, anchor coordinate, status, start day
-    and (for multi-place events) the place coordinates; titles only when fewer
-    than ``TOOLTIP_LIMIT`` events are drawn. Clicking a marker or line sets
-    ``layer.feature.properties.id``, which st_folium returns as
+    Per event the browser receives its id, anchor coordinate, status, start day,
+    halo radius and relation code (about 40 bytes); multi-place events add their
+    path. Titles travel only for small selections (``TITLE_LIMIT``): the
+    details come from the server when an event is clicked. Clicking a marker or
+    line sets ``layer.feature.properties.id``, which st_folium returns as
     ``last_active_drawing``.
     """
 
@@ -149,22 +157,26 @@ class EventLayer(MacroElement):
           var group = {{ this._parent.get_name() }};
           var D = {{ this.data_json }};
           var colours = {{ this.colours_json }};
+          function day(n) { return new Date(n * 864e5).toISOString().slice(0, 10); }
           function tag(layer, i) { layer.feature = {type: 'Feature', properties: {id: D.id[i]}}; return layer; }
-          function tip(layer, i) { if (D.title) { layer.bindTooltip(D.title[i], {direction: 'top', sticky: true}); } }
+          function tip(layer, i) {
+            layer.bindTooltip(function () { return (D.title ? D.title[i] : D.id[i]) + ' · ' + day(D.d[i]); },
+                              {direction: 'top', sticky: true});
+          }
           for (var i = 0; i < D.id.length; i++) {
             var c = colours[D.s[i]];
             var sel = D.id[i] === D.selected;
-            if (D.halo[i] > 0) {
-              L.circle([D.lat[i], D.lon[i]], {radius: D.halo[i], color: c, weight: 1, dashArray: '4 4',
+            if (D.h[i] > 0) {
+              L.circle([D.lat[i], D.lon[i]], {radius: D.h[i], color: c, weight: 1, dashArray: '4 4',
                 fillColor: c, fillOpacity: 0.10, opacity: 0.7, interactive: false}).addTo(group);
             }
-            var pts = D.path[i];
+            var pts = D.p[i];
             if (pts) {
               var line = tag(L.polyline(pts, {color: c, weight: sel ? 5 : 3, opacity: 0.85,
-                                              dashArray: D.rel[i] === 'between' ? '6 6' : null}), i);
+                                              dashArray: D.r[i] === 2 ? '6 6' : null}), i);
               tip(line, i);
               line.addTo(group);
-              if (D.rel[i] === 'route') {
+              if (D.r[i] === 3) {
                 for (var k = 1; k < pts.length; k++) {
                   var a = L.Projection.SphericalMercator.project(L.latLng(pts[k - 1]));
                   var b = L.Projection.SphericalMercator.project(L.latLng(pts[k]));
@@ -182,6 +194,7 @@ class EventLayer(MacroElement):
             m.addTo(group);
           }
           window.cmEventCount = D.id.length;
+          window.cmLayerMode = 'events';
         })();
         {% endmacro %}
     """)
@@ -189,6 +202,41 @@ class EventLayer(MacroElement):
     def __init__(self, data: dict) -> None:
         super().__init__()
         self._name = "EventLayer"
+        self.data_json = json_for_script(data)
+        self.colours_json = json_for_script([STATUS_COLOURS[s] for s in STATUSES])
+
+
+class GridLayer(MacroElement):
+    """Many events aggregated into grid cells: one circle per cell, sized by count,
+    coloured by the cell's most common status. Clicking a cell zooms into it."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function () {
+          var group = {{ this._parent.get_name() }};
+          var G = {{ this.data_json }};
+          var colours = {{ this.colours_json }};
+          var total = 0;
+          for (var i = 0; i < G.n.length; i++) {
+            total += G.n[i];
+            var r = 5 + 3 * Math.log2(G.n[i]);
+            var m = L.circleMarker([G.lat[i], G.lon[i]], {radius: r, color: '#333', weight: 1,
+              fillColor: colours[G.s[i]], fillOpacity: 0.55, className: 'cm-cell'});
+            m.bindTooltip(G.n[i].toLocaleString() + ' events (click to zoom in)', {direction: 'top'});
+            m.on('click', function (e) {
+              var map = group._map; map.setView(e.latlng, Math.min(map.getZoom() + 2, 14));
+            });
+            m.addTo(group);
+          }
+          window.cmEventCount = total;
+          window.cmLayerMode = 'grid';
+        })();
+        {% endmacro %}
+    """)
+
+    def __init__(self, data: dict) -> None:
+        super().__init__()
+        self._name = "GridLayer"
         self.data_json = json_for_script(data)
         self.colours_json = json_for_script([STATUS_COLOURS[s] for s in STATUSES])
 
@@ -205,40 +253,100 @@ def halo_radius_m(events: pd.DataFrame) -> pd.Series:
     return radius.where(radius > 1000, 0).round().astype(int)
 
 
+def _status_codes(status: pd.Series) -> np.ndarray:
+    codes = {s: i for i, s in enumerate(STATUSES)}
+    return status.map(codes).fillna(codes["no_claims"]).astype(int).to_numpy()
+
+
 def layer_data(events: pd.DataFrame, places: pd.DataFrame, *, selected_id: str | None = None) -> dict:
     """The compact, column-oriented payload :class:`EventLayer` draws."""
     mapped = events[events["lat"].notna() & events["lon"].notna()]
-    coords = places.set_index("place_id")[["lat", "lon"]]
-    lookup = {pid: (round(la, 5), round(lo, 5)) for pid, la, lo in coords.itertuples() if pd.notna(la) and pd.notna(lo)}
-    status_index = {s: i for i, s in enumerate(STATUSES)}
-
-    def path(ids: list[str], relation: str) -> list | None:
-        if relation not in ("between", "route") or len(ids) < 2:
-            return None
-        pts = [lookup[p] for p in ids if p in lookup]
-        return pts if len(pts) >= 2 else None
-
+    multi = mapped.index[mapped["place_relation"].isin(["between", "route"]).to_numpy()]
+    paths: dict[int, list] = {}
+    if len(multi):
+        coords = places.set_index("place_id")[["lat", "lon"]].dropna()
+        lookup = {pid: (round(la, 4), round(lo, 4)) for pid, la, lo in coords.itertuples()}
+        for i, idx in enumerate(mapped.index):
+            if idx in multi:
+                pts = [lookup[p] for p in mapped.at[idx, "place_list"] if p in lookup]
+                if len(pts) >= 2:
+                    paths[i] = pts
+    rel_codes = {r: i for i, r in enumerate(RELATIONS)}
     data = {
-        "id": mapped["event_id"].map(escape).tolist(),
-        "lat": mapped["lat"].round(5).tolist(),
-        "lon": mapped["lon"].round(5).tolist(),
-        "s": mapped["status"].map(status_index).fillna(status_index["no_claims"]).astype(int).tolist(),
-        "d": mapped["date_start"].dt.strftime("%Y-%m-%d").tolist(),
-        "halo": halo_radius_m(mapped).tolist(),
-        "rel": mapped["place_relation"].tolist(),
-        "path": [path(ids, rel) for ids, rel in zip(mapped["place_list"], mapped["place_relation"], strict=True)],
+        "id": [escape(i) for i in mapped["event_id"]],
+        "lat": mapped["lat"].round(4).tolist(),
+        "lon": mapped["lon"].round(4).tolist(),
+        "s": _status_codes(mapped["status"]).tolist(),
+        "d": ((mapped["date_start"] - EPOCH) // pd.Timedelta(days=1)).astype(int).tolist(),
+        "h": halo_radius_m(mapped).tolist(),
+        "r": mapped["place_relation"].map(rel_codes).fillna(0).astype(int).tolist(),
+        "p": paths,
         "selected": escape(selected_id) if selected_id else None,
     }
-    if len(mapped) <= TOOLTIP_LIMIT:
-        data["title"] = [f"{escape(t)} · {d}" for t, d in zip(mapped["title_en"], data["d"], strict=True)]
+    if len(mapped) <= TITLE_LIMIT:
+        data["title"] = [escape(t) for t in mapped["title_en"]]
     return data
 
 
-def event_layers(events: pd.DataFrame, places: pd.DataFrame, *, selected_id: str | None = None) -> folium.FeatureGroup:
-    """The selection as one FeatureGroup, for ``st_folium(feature_group_to_add=...)`` or a plain map."""
+def cell_size_deg(zoom: int) -> float:
+    """Grid cell edge for a zoom level: about 32 screen pixels."""
+    return 360.0 / (2 ** zoom) / 8
+
+
+def grid_data(events: pd.DataFrame, zoom: int) -> dict:
+    """Aggregate mapped events into cells: count, mean position, most common status."""
+    mapped = events[events["lat"].notna() & events["lon"].notna()]
+    size = cell_size_deg(zoom)
+    lat, lon = mapped["lat"].to_numpy(), mapped["lon"].to_numpy()
+    cell = pd.DataFrame({"i": np.floor(lat / size).astype(np.int64), "j": np.floor(lon / size).astype(np.int64),
+                         "lat": lat, "lon": lon, "s": _status_codes(mapped["status"])})
+    g = cell.groupby(["i", "j"], sort=False)
+    agg = g.agg(lat=("lat", "mean"), lon=("lon", "mean"), n=("lat", "size"))
+    top = cell.groupby(["i", "j", "s"], sort=False).size().reset_index(name="k")
+    top = top.sort_values("k", ascending=False).drop_duplicates(["i", "j"]).set_index(["i", "j"])["s"]
+    agg["s"] = top.reindex(agg.index).to_numpy()
+    return {"lat": agg["lat"].round(4).tolist(), "lon": agg["lon"].round(4).tolist(),
+            "n": agg["n"].astype(int).tolist(), "s": agg["s"].astype(int).tolist()}
+
+
+def in_view(events: pd.DataFrame, bounds: tuple[tuple[float, float], tuple[float, float]] | None,
+            pad: float = 0.25) -> pd.DataFrame:
+    """Events inside the map's bounds, padded by ``pad`` of the span so small pans need no redraw."""
+    if bounds is None:
+        return events
+    (s, w), (n, e) = bounds
+    dlat, dlon = (n - s) * pad, (e - w) * pad
+    lat, lon = events["lat"], events["lon"]
+    keep = lat.between(s - dlat, n + dlat) & lon.between(w - dlon, e + dlon)
+    return events[keep.to_numpy()]
+
+
+def map_view(state: dict | None) -> tuple[tuple[tuple[float, float], tuple[float, float]], int] | None:
+    """((south, west), (north, east)), zoom from st_folium's returned value, or None if it has no view yet."""
+    if not state:
+        return None
+    b = state.get("bounds") or {}
+    sw, ne = b.get("_southWest") or {}, b.get("_northEast") or {}
+    if None in (sw.get("lat"), sw.get("lng"), ne.get("lat"), ne.get("lng"), state.get("zoom")):
+        return None
+    return ((sw["lat"], sw["lng"]), (ne["lat"], ne["lng"])), int(state["zoom"])
+
+
+def event_layers(events: pd.DataFrame, places: pd.DataFrame, *, selected_id: str | None = None,
+                 bounds=None, zoom: int | None = None) -> folium.FeatureGroup:
+    """The selection as one FeatureGroup, for ``st_folium(feature_group_to_add=...)`` or a plain map.
+
+    Up to ``POINT_LIMIT`` events in view are drawn one by one; above that the
+    view is aggregated into grid cells, and individual events appear as the
+    user zooms in (pass the map's ``bounds`` and ``zoom``) or narrows the selection.
+    """
     fg = folium.FeatureGroup(name="Events", control=False)
     fg._id = "events"
-    fg.add_child(EventLayer(layer_data(events, places, selected_id=selected_id)))
+    visible = in_view(events, bounds)
+    if len(visible) > POINT_LIMIT:
+        fg.add_child(GridLayer(grid_data(visible, zoom if zoom is not None else SYRIA_ZOOM)))
+    else:
+        fg.add_child(EventLayer(layer_data(visible, places, selected_id=selected_id)))
     return fg
 
 

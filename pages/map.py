@@ -7,11 +7,14 @@ from streamlit_folium import st_folium
 import ui
 from conflictmap.maplayers import (
     BASEMAPS,
+    POINT_LIMIT,
     SYRIA_CENTER,
     SYRIA_ZOOM,
     base_map,
     bounds_center_zoom,
     event_layers,
+    in_view,
+    map_view,
     outside_bounds,
 )
 from conflictmap.select import apply_filters
@@ -57,16 +60,26 @@ if len(off_map):
 left, right = st.columns([3, 2], gap="medium")
 with left:
     center, zoom = st.session_state["view"]
+    # Large selections are aggregated at low zoom, so the map must report its view (each pan then reruns);
+    # small ones never need it, and a pan costs nothing.
+    large = len(mapped) > POINT_LIMIT
+    # st_folium stores its last value under its key before the rerun starts: the view the user left.
+    seen = map_view(st.session_state.get("map")) if large else None
+    layer = event_layers(selection, data.places, selected_id=st.session_state["selected_event"],
+                         bounds=seen[0] if seen else None, zoom=seen[1] if seen else zoom)
     out = st_folium(
         base_map(basemap),
-        feature_group_to_add=event_layers(selection, data.places, selected_id=st.session_state["selected_event"]),
+        feature_group_to_add=layer,
         center=center,
         zoom=zoom,
         key="map",
         height=560,
         use_container_width=True,
-        returned_objects=["last_active_drawing", "last_object_clicked"],
+        returned_objects=["last_active_drawing", "last_object_clicked"] + (["zoom", "bounds"] if large else []),
     )
+    if large and len(in_view(mapped, seen[0] if seen else None)) > POINT_LIMIT:
+        st.caption(f"{len(mapped):,} events: grouped into cells at this zoom (click a cell to zoom in). Individual "
+                   f"events appear with fewer than {POINT_LIMIT:,} in view: zoom in or narrow the filters.")
     if not local_assets:
         st.caption("Map scripts are loaded from public CDNs (local copies not installed: "
                    "run `python -m conflictmap assets install`).")

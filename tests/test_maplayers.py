@@ -48,11 +48,12 @@ def test_one_marker_per_mapped_event_in_the_layer(seed):
 def test_between_event_is_a_line_and_imprecise_places_get_a_halo(seed):
     data = layer_data(seed.events, seed.places)
     i = data["id"].index("ain-issa-ied")
-    assert data["rel"][i] == "between" and len(data["path"][i]) == 2
-    assert data["halo"][i] > 0  # the Brigade 93 coordinate is inferred, several km
-    j = data["id"].index("assad-evacuation-flight") if "assad-evacuation-flight" in data["id"] else None
-    if j is not None:
-        assert data["rel"][j] == "route" and data["path"][j][-1][0] > 50  # ends in Moscow
+    assert data["r"][i] == 2 and len(data["p"][i]) == 2          # "between": a dashed line
+    assert data["h"][i] > 0  # the Brigade 93 coordinate is inferred, several km
+    j = data["id"].index("assad-evacuation-flight")
+    assert data["r"][j] == 3 and data["p"][j][-1][0] > 50       # a route that ends in Moscow
+    k = data["id"].index("mayadin-explosion")
+    assert k not in data["p"]                                     # single place: no path sent
 
 
 def test_halo_follows_the_loosest_precision(make_data):
@@ -108,3 +109,60 @@ def test_layer_payload_is_valid_json(seed):
 @pytest.mark.parametrize("basemap", ["offline", "osm", "carto", "satellite"])
 def test_every_basemap_renders(basemap):
     assert "L.map" in base_map(basemap).get_root().render()
+
+
+def many_events(make_data, n, *, spread=2.0):
+    """n single-source events scattered over eastern Syria, with ACLED-style ids."""
+    import numpy as np
+    rng = np.random.default_rng(7)
+    places = [place(f"p{i}", 35.0 + rng.uniform(-spread, spread), 39.5 + rng.uniform(-spread, spread))
+              for i in range(200)]
+    events = [event(f"SYR{100000 + i}", f"2018-{1 + i % 12:02d}-{1 + i % 28:02d}", place_ids=f"p{i % 200}")
+              for i in range(n)]
+    claims = [claim(f"c{i}", f"SYR{100000 + i}", "SOHR", "asserts") for i in range(0, n, 3)]
+    return load_dataset(make_data(events=events, places=places, claims=claims))
+
+
+def layer_json(fg) -> tuple[str, dict]:
+    m = base_map()
+    fg.add_to(m)
+    html = m.get_root().render()
+    kind = "grid" if "var G = " in html else "events"
+    payload = re.search(r"var [DG] = (\{.*?\});\n", html).group(1)
+    return kind, json.loads(payload), payload
+
+
+def test_large_selection_is_aggregated_into_cells(make_data):
+    from conflictmap.maplayers import POINT_LIMIT
+    data = many_events(make_data, POINT_LIMIT + 500)
+    kind, grid, _ = layer_json(event_layers(data.events, data.places))
+    assert kind == "grid"
+    assert sum(grid["n"]) == len(data.events)           # every event is counted in some cell
+    assert len(grid["n"]) < len(data.events) / 10       # ... and far fewer shapes are drawn
+
+
+def test_zooming_in_shows_individual_events(make_data):
+    from conflictmap.maplayers import POINT_LIMIT, in_view
+    data = many_events(make_data, POINT_LIMIT + 500)
+    bounds = ((34.9, 39.4), (35.4, 39.9))
+    kind, payload, _ = layer_json(event_layers(data.events, data.places, bounds=bounds, zoom=10))
+    assert kind == "events"
+    assert set(payload["id"]) == set(in_view(data.events, bounds)["event_id"])
+    assert 0 < len(payload["id"]) < len(data.events)
+
+
+def test_bytes_per_event_drawn_stay_small(make_data):
+    data = many_events(make_data, 1000)
+    kind, payload, raw = layer_json(event_layers(data.events, data.places))
+    assert kind == "events" and len(payload["id"]) == 1000
+    assert "title" not in payload                        # details come from the server on click
+    assert len(raw.encode("utf-8")) / 1000 <= 60
+
+
+def test_map_view_reads_st_folium_state():
+    from conflictmap.maplayers import map_view
+    state = {"zoom": 9, "bounds": {"_southWest": {"lat": 34.0, "lng": 38.0}, "_northEast": {"lat": 36.0, "lng": 41.0}}}
+    assert map_view(state) == (((34.0, 38.0), (36.0, 41.0)), 9)
+    assert map_view({"zoom": 6, "bounds": {"_southWest": {"lat": None, "lng": None},
+                                           "_northEast": {"lat": None, "lng": None}}}) is None
+    assert map_view(None) is None
