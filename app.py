@@ -1,9 +1,13 @@
 """conflictmap dashboard: page setup and navigation only. Behaviour lives in conflictmap/ and pages/."""
 
+from pathlib import Path
+
 import streamlit as st
 
-# No page_icon: a ":material/...:" favicon is fetched from Google's servers, and the app must work offline.
-st.set_page_config(page_title="conflictmap", layout="wide")
+# A local favicon: without one Streamlit uses the page's ":material/...:" icon, fetched from Google's
+# servers, and the app must make no request beyond its own host.
+st.set_page_config(page_title="conflictmap", page_icon=str(Path(__file__).parent / "static" / "favicon.png"),
+                   layout="wide")
 
 pages = st.navigation([
     st.Page("pages/map.py", title="Map", icon=":material/map:", default=True),

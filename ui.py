@@ -19,14 +19,14 @@ import logging
 import os
 from pathlib import Path
 
-import pandas as pd
 import streamlit as st
 
 from conflictmap import schema
-from conflictmap.claims import STANCE_LABELS, STATUS_COLOURS, STATUS_HELP, STATUS_LABELS, ledger
+from conflictmap.claims import STATUS_LABELS
 from conflictmap.load import DataError, Dataset, default_data_dir, load_dataset
+from conflictmap.render import event_panel_html  # noqa: F401  (re-exported for the pages)
 from conflictmap.select import Filters, all_actors, date_clusters
-from conflictmap.text import escape
+from conflictmap.text import escape  # noqa: F401  (re-exported for the pages)
 
 log = logging.getLogger("conflictmap.app")
 
@@ -118,114 +118,6 @@ def sidebar_filters(data: Dataset) -> Filters:
                    actors=tuple(actors), text=text)
 
 
-# --- rendering ------------------------------------------------------------------------
-
-def badge(text: str, colour: str) -> str:
-    return (f'<span style="background:{colour};color:#fff;border-radius:4px;padding:1px 7px;'
-            f'font-size:.8em;font-weight:600;white-space:nowrap">{escape(text)}</span>')
-
-
-STANCE_COLOURS = {"asserts": "#0072B2", "denies": "#D55E00", "acknowledges": "#8a6d00"}
-
-
-def fmt_date(value, precision: str = "day", inferred: bool = False) -> str:
-    if pd.isna(value):
-        return "date unknown"
-    d = pd.Timestamp(value)
-    text = {"day": f"{d:%d %b %Y}", "week": f"week of {d:%d %b %Y}", "month": f"{d:%B %Y}",
-            "year": f"{d:%Y}"}.get(precision, f"{d:%d %b %Y}")
-    return text + (" (inferred)" if inferred else "")
-
-
-def event_panel_html(data: Dataset, event_id: str) -> str:
-    """The event's header and full claim ledger as escaped HTML (render with st.html)."""
-    rows = data.events[data.events["event_id"] == event_id]
-    if rows.empty:
-        return "<p>This event is not in the loaded data.</p>"
-    e = rows.iloc[0]
-    places = data.places.set_index("place_id")
-    sources = data.sources.set_index("source_id")
-
-    def place_line(pid: str) -> str:
-        if pid not in places.index:
-            return escape(pid)
-        p = places.loc[pid]
-        prec = "" if pd.isna(p["coord_precision_m"]) else f"±{int(p['coord_precision_m']):,} m"
-        inferred = ", inferred" if p["coord_inferred"] else ""
-        return (f'{escape(p["name_en"])} <span dir="rtl" lang="ar">{escape(p["name_ar"])}</span> '
-                f'<small style="color:#666">({escape(p["coord_source"]) or "source not recorded"}; '
-                f'{prec}{inferred})</small>')
-
-    span = fmt_date(e["date_start"], e["date_precision"], e["date_inferred"])
-    if e["date_end"] != e["date_start"]:
-        span = f'{fmt_date(e["date_start"], e["date_precision"])} – {fmt_date(e["date_end"], e["date_precision"])}' + (
-            " (inferred)" if e["date_inferred"] else "")
-    fat = "not reported" if pd.isna(e["fatalities"]) else str(int(e["fatalities"]))
-    relation = {"at": "at", "near": "near", "between": "between", "route": "route"}[e["place_relation"]]
-    parts = [
-        '<div style="font-family:sans-serif;line-height:1.45">',
-        f'<div>{badge(STATUS_LABELS[e["status"]], STATUS_COLOURS[e["status"]])} '
-        f'<small style="color:#555">{escape(STATUS_HELP[e["status"]])}</small></div>',
-        f'<h3 style="margin:.4em 0 .1em">{escape(e["title_en"])}</h3>',
-        f'<div dir="rtl" lang="ar" style="font-size:1.1em;text-align:right">{escape(e["title_ar"])}</div>',
-        f'<p style="margin:.4em 0"><b>When:</b> {escape(span)}<br>'
-        f'<b>Where ({relation}):</b> {" → ".join(place_line(p) for p in e["place_list"])}'
-        f'{("<br><i>" + escape(e["location_note"]) + "</i>") if e["location_note"] else ""}<br>'
-        f'<b>Type:</b> {escape(e["event_type"])} / {escape(e["sub_event_type"])} · geo precision '
-        f'{escape(e["geo_precision"])}<br>'
-        f'<b>Actors:</b> {escape(e["actor1"]) or "—"}{(" vs " + escape(e["actor2"])) if e["actor2"] else ""}'
-        f' · <b>Fatalities:</b> {fat}</p>',
-    ]
-    if e["summary_en"] or e["summary_ar"]:
-        parts.append(f'<p style="margin:.3em 0">{escape(e["summary_en"])}</p>')
-        if e["summary_ar"]:
-            parts.append(f'<p dir="rtl" lang="ar" style="text-align:right;margin:.3em 0">{escape(e["summary_ar"])}</p>')
-    if e["notes"]:
-        parts.append(f'<p style="color:#555;font-size:.9em"><b>Provenance:</b> {escape(e["notes"])}</p>')
-    claims = ledger(data.claims, event_id)
-    parts.append(f'<h4 style="margin:.6em 0 .2em">Claim ledger ({len(claims)})</h4>')
-    if claims.empty:
-        parts.append("<p>No claims on record.</p>")
-    for _, c in claims.iterrows():
-        who = escape(c["claimant"])
-        if c["claimant_ar"]:
-            who += f' <span dir="rtl" lang="ar">{escape(c["claimant_ar"])}</span>'
-        meta = [escape(c["claimant_kind"].replace("_", " "))]
-        if c["spokesperson"]:
-            meta.append(escape(c["spokesperson"]))
-        if c["channel"]:
-            meta.append(escape(c["channel"]))
-        meta.append(escape(fmt_date(c["claim_date"], c["claim_date_precision"], c["claim_date_inferred"])))
-        src = sources.loc[c["source_id"]] if c["source_id"] in sources.index else None
-        if src is not None:
-            published = fmt_date(src["published"], src["published_precision"], src["published_inferred"])
-            src_html = (f'{escape(src["outlet"])}, <span dir="auto">“{escape(src["title"])}”</span> '
-                        f'({escape(published)})')
-            if src["url"]:
-                src_html += f' <a href="{escape(src["url"])}" target="_blank" rel="noopener noreferrer">link</a>'
-        else:
-            src_html = escape(c["source_id"])
-        parts.append(
-            '<div class="cm-claim" style="border-left:4px solid {col};padding:.3em .6em;margin:.5em 0;'
-            'background:#fafafa">'.format(col=STANCE_COLOURS[c["stance"]])
-            + f'<div>{badge(STANCE_LABELS[c["stance"]], STANCE_COLOURS[c["stance"]])} <b>{who}</b></div>'
-            + f'<div style="color:#555;font-size:.85em">{" · ".join(meta)}</div>'
-            + (f'<div style="margin:.2em 0">{badge("Attributed / unverified", "#777")}</div>'
-               if c["attributed"] else "")
-            + (f'<blockquote class="cm-quote-ar" dir="rtl" lang="ar" style="margin:.3em 0;padding:.2em .5em;'
-               f'border-right:3px solid #bbb;text-align:right;font-size:1.08em">{escape(c["quote_ar"])}</blockquote>'
-               if c["quote_ar"] else "")
-            + (f'<blockquote class="cm-quote-en" lang="en" style="margin:.3em 0;padding:.2em .5em;'
-               f'border-left:3px solid #ddd;font-style:italic">{escape(c["quote_en"])}</blockquote>'
-               if c["quote_en"] else "")
-            + f'<div style="font-size:.8em;color:#555">Source: {src_html}</div>'
-            + (f'<div style="font-size:.8em;color:#777">{escape(c["notes"])}</div>' if c["notes"] else "")
-            + "</div>"
-        )
-    parts.append("</div>")
-    return "".join(parts)
-
-
 def data_dir_caption(data: Dataset) -> None:
     st.caption(f"Data: `{data.data_dir}` · {len(data.events)} events, {len(data.claims)} claims · "
                f"{len(data.errors)} rows rejected (see Data quality)" if data.errors else
@@ -235,3 +127,135 @@ def data_dir_caption(data: Dataset) -> None:
 def offline_default() -> str:
     """'offline' unless CONFLICTMAP_BASEMAP names an online basemap."""
     return os.environ.get("CONFLICTMAP_BASEMAP", "offline")
+
+
+# --- the shareable view (URL), stories, presentation ------------------------------------
+
+def query_dict() -> dict[str, list[str]]:
+    return {k: st.query_params.get_all(k) for k in st.query_params.keys()}  # noqa: SIM118 (not a dict)
+
+
+def _clamp_dates(data: Dataset, d_from: dt.date | None, d_to: dt.date | None) -> tuple[dt.date, dt.date] | None:
+    if not (d_from or d_to) or data.events.empty:
+        return None
+    lo = data.events["date_start"].min().date()
+    hi = max(data.events["date_end"].max().date(), lo + dt.timedelta(days=1))
+    a, b = max(d_from or lo, lo), min(d_to or hi, hi)
+    return (a, b) if a <= b else None
+
+
+def apply_url_state(data: Dataset) -> None:
+    """Once per session, before any widget is drawn: restore the view a shared link describes."""
+    from conflictmap.maplayers import BASEMAPS
+    from conflictmap.stories import story_lengths
+    from conflictmap.viewstate import from_query
+
+    if st.session_state.get("_url_applied"):
+        return
+    st.session_state["_url_applied"] = True
+    v, notices = from_query(query_dict(), data, basemaps=list(BASEMAPS), stories=story_lengths(data))
+    ss = st.session_state
+    if v.story and v.step:
+        go_to_step(data, v.story, v.step)
+    window = _clamp_dates(data, v.date_from, v.date_to)
+    if window:
+        ss["_keep_f_dates"] = window
+    elif v.date_from or v.date_to:
+        notices.append("Ignored the date window: it lies outside the data.")
+    for key, value in (("f_types", list(v.event_types)), ("f_status", list(v.statuses)),
+                       ("f_actors", list(v.actors)), ("f_text", v.text)):
+        if value:
+            ss[f"_keep_{key}"] = value
+    if v.event:
+        ss["selected_event"] = v.event
+    if v.zoom is not None:
+        ss["view"] = ((v.lat, v.lon), v.zoom)
+    if v.basemap:
+        ss["basemap"] = v.basemap
+    ss["lang"] = v.lang
+    ss["present"] = v.present
+    ss["_url_notices"] = notices
+
+
+def current_view_state(filters: Filters):
+    """The ViewState of what the user is looking at now (for the URL and the Copy link box)."""
+    from conflictmap.viewstate import ViewState
+
+    ss = st.session_state
+    center, zoom = ss.get("view", (None, None))
+    last = ss.get("map") or {}
+    if last.get("center") and last.get("zoom"):
+        center, zoom = (last["center"]["lat"], last["center"]["lng"]), int(last["zoom"])
+    story = ss.get("story")
+    return ViewState(
+        date_from=filters.date_from, date_to=filters.date_to, event_types=filters.event_types,
+        statuses=filters.statuses, actors=filters.actors, text=filters.text, event=ss.get("selected_event"),
+        lat=center[0] if center else None, lon=center[1] if center else None, zoom=zoom,
+        basemap=ss.get("basemap") if ss.get("basemap") not in (None, "offline") else None,
+        lang=ss.get("lang", "en"), story=story, step=ss.get("story_step") if story else None,
+        present=bool(ss.get("present")))
+
+
+def sync_url(view) -> str:
+    """Write the view into the address bar and return the full shareable link."""
+    from urllib.parse import urlencode
+
+    from conflictmap.viewstate import to_query
+
+    query = to_query(view)
+    if query != query_dict():
+        st.query_params.from_dict(query)
+    base = st.context.url or ""
+    return f"{base}?{urlencode(query, doseq=True)}" if query else base
+
+
+def go_to_step(data: Dataset, story: str, step: int) -> None:
+    """Move the whole view to a story step: event, ledger, map view and time window (a widget callback)."""
+    from conflictmap.stories import step_view
+
+    sv = step_view(data, story, step)
+    ss = st.session_state
+    ss["story"], ss["story_step"] = story, step
+    ss["selected_event"] = sv.event_id
+    ss["highlight_claim"] = sv.claim_id
+    if sv.center is not None:
+        ss["view"] = (sv.center, sv.zoom)
+    ss["f_dates"] = ss["_keep_f_dates"] = (sv.date_from, sv.date_to)
+    # A story shows its event whatever the other filters say.
+    for key in ("f_types", "f_status", "f_actors"):
+        ss[key] = ss[f"_keep_{key}"] = []
+    ss["f_text"] = ss["_keep_f_text"] = ""
+
+
+def leave_story() -> None:
+    st.session_state["story"] = None
+    st.session_state["story_step"] = None
+    st.session_state["highlight_claim"] = None
+
+
+PRESENTATION_CSS = """<style>
+section[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], header[data-testid="stHeader"],
+[data-testid="stToolbar"] {display: none !important;}
+.block-container {padding-top: 1rem !important; max-width: 100% !important;}
+.stMarkdown p, .stMarkdown li, .cm-claim, .stCaption {font-size: 1.25rem !important;}
+h1 {font-size: 2.1rem !important;}
+</style>"""
+
+
+def download_buttons(data: Dataset, selection) -> None:
+    """CSV, GeoJSON and a standalone HTML map of exactly the current selection."""
+    from conflictmap import export
+
+    st.download_button("CSV (spreadsheet-safe)", export.to_csv(selection), file_name="conflictmap-events.csv",
+                       mime="text/csv", use_container_width=True)
+    st.download_button("GeoJSON (with claims)", export.to_geojson_text(data, selection),
+                       file_name="conflictmap-events.geojson", mime="application/geo+json", use_container_width=True)
+    if st.button("Prepare standalone HTML map", use_container_width=True,
+                 help="One file that works offline: map, time slider, claim ledgers, legend and sources"):
+        try:
+            st.session_state["_export_html"] = export.to_standalone_html(data, selection)
+        except export.ExportError as exc:
+            st.error(str(exc))
+    if st.session_state.get("_export_html"):
+        st.download_button("Download HTML map", st.session_state["_export_html"], file_name="conflictmap.html",
+                           mime="text/html", use_container_width=True, on_click="ignore")

@@ -20,7 +20,9 @@ def data_dictionary() -> str:
         "",
     ]
     for table in schema.TABLES.values():
-        out += [f"## `{table.path}`", "", table.description, "", f"Key: `{table.key}`.", "",
+        keys = " + ".join(f"`{k}`" for k in table.key_columns)
+        optional = " Optional file." if table.optional else ""
+        out += [f"## `{table.path}`", "", table.description, "", f"Key: {keys}.{optional}", "",
                 "| column | type | required | meaning |", "|---|---|---|---|"]
         for c in table.columns:
             kind = c.kind

@@ -12,9 +12,12 @@ import tempfile
 from pathlib import Path
 
 import pandas as pd
+from branca.element import MacroElement
+from jinja2 import Template
 
-from .claims import ledger
+from .claims import STATUS_COLOURS, ledger
 from .load import Dataset
+from .maplayers import json_for_script
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
@@ -141,3 +144,180 @@ def to_csv(events: pd.DataFrame) -> str:
 
 def to_geojson_text(data: Dataset, events: pd.DataFrame) -> str:
     return json.dumps(to_geojson(data, events), ensure_ascii=False, indent=1)
+
+
+# --- a standalone HTML file ------------------------------------------------------------------
+
+class ExportError(RuntimeError):
+    """The standalone file cannot be made (e.g. the offline assets are not installed)."""
+
+
+# Stylesheets and scripts folium links by default that the exported map never uses (icons, Bootstrap
+# widgets). Leaving them out keeps the file about 1 MB smaller; nothing on the map depends on them.
+_EXPORT_SKIP = ("bootstrap", "fontawesome", "awesome-markers", "awesome.rotate", "glyphicons")
+
+
+class SourcesPanel(MacroElement):
+    """The sources, listed on the map. Built with textContent in the browser: data never becomes markup."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function () {
+          var map = {{ this._parent.get_name() }};
+          var S = {{ this.data_json }};
+          var box = L.control({position: 'topright'});
+          box.onAdd = function () {
+            var div = L.DomUtil.create('div', 'cm-sources');
+            div.style.cssText = 'background:rgba(255,255,255,.93);padding:6px 9px;border-radius:6px;' +
+              'font:12px/1.4 sans-serif;max-width:320px;max-height:40vh;overflow:auto;box-shadow:0 1px 4px #0005';
+            var h = document.createElement('b'); h.textContent = 'Sources'; div.appendChild(h);
+            S.items.forEach(function (s) {
+              var p = document.createElement('div'); p.style.marginTop = '4px';
+              p.textContent = s.label; p.dir = 'auto';
+              if (s.url && /^https?:\\/\\//.test(s.url)) {
+                var a = document.createElement('a'); a.href = s.url; a.textContent = ' link';
+                a.target = '_blank'; a.rel = 'noopener noreferrer'; p.appendChild(a);
+              }
+              div.appendChild(p);
+            });
+            var note = document.createElement('div'); note.style.cssText = 'margin-top:6px;color:#555';
+            note.textContent = S.note; div.appendChild(note);
+            L.DomEvent.disableClickPropagation(div); L.DomEvent.disableScrollPropagation(div);
+            return div;
+          };
+          box.addTo(map);
+        })();
+        {% endmacro %}
+    """)
+
+    def __init__(self, sources: list[dict], note: str) -> None:
+        super().__init__()
+        self._name = "SourcesPanel"
+        self.data_json = json_for_script({"items": sources, "note": note})
+
+
+class _SliderAtEnd(MacroElement):
+    """Open the file with every event shown: the slider starts at the last date."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        {{ this.slider.get_name() }}.setTime({{ this.slider.get_name() }}.end);
+        {% endmacro %}
+    """)
+
+    def __init__(self, slider) -> None:
+        super().__init__()
+        self._name = "SliderAtEnd"
+        self.slider = slider
+
+
+def _timeline_features(data: Dataset, events: pd.DataFrame) -> dict:
+    """GeoJSON for folium's Timeline: each event appears from its start day to the end of the data,
+    so the slider replays what had happened by that date; popups carry the escaped claim ledger."""
+    from .render import event_panel_html
+
+    end = int(events["date_end"].max().value // 10**6) + 86_400_000 if len(events) else 0
+    feats = []
+    for _, row in events.iterrows():
+        geometry = event_geometry(row, data.places)
+        if geometry is None:
+            continue
+        feats.append({"type": "Feature", "geometry": geometry, "properties": {
+            "start": int(row["date_start"].value // 10**6), "end": end,
+            "colour": STATUS_COLOURS.get(row["status"], "#777"), "between": row["place_relation"] == "between",
+            "popup": event_panel_html(data, row["event_id"])}})
+    return {"type": "FeatureCollection", "features": feats}
+
+
+def _inline_assets(html: str) -> str:
+    """Replace every linked local script and stylesheet with its contents; CSS url()s become data: URIs."""
+    import base64
+    import mimetypes
+    import re
+
+    from . import assets
+
+    paths = assets.local_asset_paths()
+
+    def css_with_data_uris(css: str, base_url: str) -> str:
+        def repl(m: re.Match) -> str:
+            ref = m.group(1).strip("'\"")
+            if ref.startswith("data:") or "://" in ref:
+                return m.group(0)
+            url = base_url.rsplit("/", 1)[0] + "/" + ref.split("?")[0].split("#")[0]
+            parts: list[str] = []
+            for seg in url.split("/"):
+                if seg == "..":
+                    parts.pop()
+                elif seg != ".":
+                    parts.append(seg)
+            path = paths.get("/".join(parts))
+            if path is None or not path.exists():
+                return m.group(0)
+            mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+            return f"url(data:{mime};base64,{base64.b64encode(path.read_bytes()).decode()})"
+        return re.sub(r"url\(([^)]+)\)", repl, css)
+
+    def script(m: re.Match) -> str:
+        url = m.group(1)
+        if any(s in url for s in _EXPORT_SKIP):
+            return ""
+        path = paths.get(url)
+        if path is None:
+            raise ExportError(f"cannot inline {url}: not an installed local asset")
+        return "<script>" + path.read_text(encoding="utf-8").replace("</script", "<\\/script") + "</script>"
+
+    def style(m: re.Match) -> str:
+        url = m.group(1)
+        if any(s in url for s in _EXPORT_SKIP):
+            return ""
+        path = paths.get(url)
+        if path is None:
+            raise ExportError(f"cannot inline {url}: not an installed local asset")
+        return "<style>" + css_with_data_uris(path.read_text(encoding="utf-8"), url) + "</style>"
+
+    html = re.sub(r'<script src="([^"]+)"></script>', script, html)
+    html = re.sub(r'<link rel="stylesheet" href="([^"]+)"\s*/?>', style, html)
+    return html
+
+
+def to_standalone_html(data: Dataset, events: pd.DataFrame, *, title: str = "conflictmap export") -> str:
+    """One self-contained HTML file: the selection on a map with a working time slider, the claim
+    ledgers in popups (escaped), the legend and the sources. Every asset is inlined, so it opens
+    from disk with no network."""
+    from folium.plugins import Timeline, TimelineSlider
+    from folium.utilities import JsCode
+
+    from . import assets
+    from .maplayers import base_map
+
+    if not assets.use_local_assets():
+        raise ExportError("The offline map assets are not installed, so they cannot be inlined: "
+                          "run `python -m conflictmap assets install` first.")
+    borders = json.loads(assets.basemap_path(detail="110m").read_text(encoding="utf-8"))
+    m = base_map("offline", basemap_data=borders, legend_bottom=150)  # above the time slider
+    timeline = Timeline(
+        _timeline_features(data, events),
+        point_to_layer=JsCode("function (f, latlng) { return L.circleMarker(latlng, {radius: 7, color: '#222', "
+                              "weight: 1, fillColor: f.properties.colour, fillOpacity: 0.9}); }"),
+        style=JsCode("function (f) { return {color: f.properties.colour, weight: 3, "
+                     "dashArray: f.properties.between ? '6 6' : null}; }"),
+        on_each_feature=JsCode("function (f, layer) { layer.bindPopup(f.properties.popup, {maxWidth: 420, "
+                               "maxHeight: 420}); }"),
+    )
+    timeline.add_to(m)
+    slider = TimelineSlider(auto_play=False, date_options="YYYY-MM-DD", enable_keyboard_controls=True,
+                            show_ticks=False, playback_duration=20000).add_timelines(timeline).add_to(m)
+    m.add_child(_SliderAtEnd(slider))
+    used = set(events["source_id"]) | set(data.claims.loc[data.claims["event_id"].isin(events["event_id"]),
+                                                          "source_id"])
+    srcs = data.sources[data.sources["source_id"].isin(used)]
+    sources = [{"label": f"{s['outlet']}: {s['title']} ({_iso(s['published'])}"
+                         f"{', date inferred' if s['published_inferred'] else ''})", "url": s["url"]}
+               for _, s in srcs.iterrows()]
+    note = (f"{len(events)} events exported by conflictmap. Click a marker for who asserted, denied or only "
+            f"acknowledged it; the slider replays what had happened by each date.")
+    m.add_child(SourcesPanel(sources, note))
+    m.get_root().title = title
+    html = m.get_root().render()
+    return _inline_assets(html)

@@ -65,6 +65,8 @@ class Dataset:
     places: pd.DataFrame
     issues: list[RowIssue] = field(default_factory=list)
     data_dir: Path | None = None
+    stories: pd.DataFrame = field(default_factory=lambda: _empty(schema.STORIES))
+    story_steps: pd.DataFrame = field(default_factory=lambda: _empty(schema.STORY_STEPS))
 
     @property
     def errors(self) -> list[RowIssue]:
@@ -88,6 +90,10 @@ class Dataset:
         blob = blob + " " + ev["place_list"].map(lambda ids: " ".join(names.get(i, "") for i in ids))
         blob = blob + " " + ev["event_id"].map(claims_text_by_event(self.claims)).fillna("")
         return pd.Series([normalise(s) for s in blob], index=ev.index)
+
+
+def _empty(table: Table) -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series(dtype=str) for c in table.column_names})
 
 
 # --- reading --------------------------------------------------------------------
@@ -183,9 +189,9 @@ def validate_table(df: pd.DataFrame, table: Table, label: str, issues: list[RowI
     bad: dict[int, bool] = {}
     typed = {col.name: _convert_column(df, col, label, issues, bad) for col in table.columns}
     out = pd.DataFrame(typed, index=df.index)
-    key = out[table.key]
-    dup = key.duplicated(keep="first") & (key != "")
-    _flag(issues, bad, label, df, dup, table.key, f"duplicate {table.key}; the first row with it was kept")
+    keys = table.key_columns
+    dup = out.duplicated(subset=keys, keep="first") & (out[keys[-1]].astype(str) != "")
+    _flag(issues, bad, label, df, dup, keys[-1], f"duplicate {' + '.join(keys)}; the first row with it was kept")
     if bad:
         out = out.drop(index=list(bad))
     return out
@@ -220,25 +226,37 @@ def default_data_dir() -> Path:
 def load_dataset(data_dir: Path | str | None = None) -> Dataset:
     """Load and validate every table under ``data_dir``.
 
+    When ``data_dir`` (or ``$CONFLICTMAP_DATA``) is a *file*, it is imported as
+    an ACLED export or a UCDP GED file instead, through a Parquet cache (see
+    :mod:`conflictmap.importers`).
+
     Raises :class:`DataError` only when events.csv itself is unusable; every
     other problem is reported in ``Dataset.issues`` and the good rows load.
     """
     data_dir = Path(data_dir) if data_dir is not None else default_data_dir()
+    if data_dir.is_file():
+        from .importers import import_file
+
+        return import_file(data_dir)
     issues: list[RowIssue] = []
     frames: dict[str, pd.DataFrame] = {}
     for table in schema.TABLES.values():
-        raw = _read_csv(data_dir / table.path, table, table.path, issues)
+        if table.optional and not (data_dir / table.path).exists():
+            raw = _empty(table)
+        else:
+            raw = _read_csv(data_dir / table.path, table, table.path, issues)
         if raw is None:
             if table.name == "events":
                 raise DataError("; ".join(str(i) for i in issues if i.file == table.path))
-            raw = pd.DataFrame({c: pd.Series(dtype=str) for c in table.column_names})
+            raw = _empty(table)
         frames[table.name] = validate_table(raw, table, table.path, issues)
     return assemble(frames["events"], frames["claims"], frames["sources"], frames["places"],
-                    issues, data_dir)
+                    issues, data_dir, stories=frames["stories"], story_steps=frames["story_steps"])
 
 
 def assemble(events: pd.DataFrame, claims: pd.DataFrame, sources: pd.DataFrame, places: pd.DataFrame,
-             issues: list[RowIssue], data_dir: Path | None = None) -> Dataset:
+             issues: list[RowIssue], data_dir: Path | None = None, *, stories: pd.DataFrame | None = None,
+             story_steps: pd.DataFrame | None = None) -> Dataset:
     """Cross-table checks and derived columns; shared by the CSV loader and the importers."""
     ev_label, cl_label = schema.EVENTS.path, schema.CLAIMS.path
 
@@ -270,8 +288,16 @@ def assemble(events: pd.DataFrame, claims: pd.DataFrame, sources: pd.DataFrame, 
     claims = _check_refs(claims, "source_id", set(sources["source_id"]), cl_label, "source", issues)
 
     events = _derive_event_columns(events, places, claims)
+    extra = {}
+    if stories is not None and story_steps is not None:
+        steps_label = schema.STORY_STEPS.path
+        story_steps = _check_refs(story_steps, "story_id", set(stories["story_id"]), steps_label, "story", issues)
+        story_steps = _check_refs(story_steps, "event_id", set(events["event_id"]), steps_label, "event", issues)
+        story_steps = _check_refs(story_steps, "claim_id", set(claims["claim_id"]), steps_label, "claim", issues)
+        extra = {"stories": stories.reset_index(names="row"),
+                 "story_steps": story_steps.sort_values(["story_id", "step"]).reset_index(names="row")}
     return Dataset(events=events, claims=claims.reset_index(names="row"), sources=sources.reset_index(names="row"),
-                   places=places.reset_index(names="row"), issues=issues, data_dir=data_dir)
+                   places=places.reset_index(names="row"), issues=issues, data_dir=data_dir, **extra)
 
 
 def _derive_event_columns(events: pd.DataFrame, places: pd.DataFrame, claims: pd.DataFrame) -> pd.DataFrame:

@@ -52,9 +52,70 @@ POINT_LIMIT = 4000
 
 
 def json_for_script(obj: object) -> str:
-    """JSON safe to place inside a <script> element (no '</', no U+2028/9)."""
+    """JSON safe inside a <script> element, and free of raw markup.
+
+    ``< > &`` (so no ``</script>`` or tag), backtick and ``$`` (so nothing can
+    look like a template literal) and U+2028/9 are written as ``\\uXXXX``
+    escapes: the parsed value is unchanged, the page bytes carry no raw markup.
+    """
     s = json.dumps(obj, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-    return s.replace("</", "<\\/").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    for ch in "<>&`$\u2028\u2029":
+        s = s.replace(ch, f"\\u{ord(ch):04x}")
+    return s
+
+
+MAP_CSS = ("<style>.leaflet-container{background:#dfe8ee}.cm-arrow{color:#222;font-size:16px;line-height:16px;"
+           "text-shadow:0 0 2px #fff}</style>")
+
+
+class ArrowHelper(MacroElement):
+    """Defines ``window.cmArrows(group, points, colour)``: direction arrows at the middle of each
+    segment of a path (routes, story paths).
+
+    It lives in the map's own script, not the page head: streamlit-folium inserts the head with
+    innerHTML, where inline scripts never run.
+    """
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        window.cmArrows = function (group, pts, colour) {
+          for (var k = 1; k < pts.length; k++) {
+            var a = L.Projection.SphericalMercator.project(L.latLng(pts[k - 1]));
+            var b = L.Projection.SphericalMercator.project(L.latLng(pts[k]));
+            var deg = Math.atan2(-(b.y - a.y), b.x - a.x) * 180 / Math.PI;
+            var mid = [(pts[k - 1][0] + pts[k][0]) / 2, (pts[k - 1][1] + pts[k][1]) / 2];
+            L.marker(mid, {interactive: false, keyboard: false, icon: L.divIcon({className: 'cm-arrow',
+              iconSize: [16, 16], html: '<div style="color:' + (colour || '#222') + ';transform:rotate(' + deg +
+              'deg)">&#10148;</div>'})}).addTo(group);
+          }
+        };
+        {% endmacro %}
+    """)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "ArrowHelper"
+
+
+class StoryPath(MacroElement):
+    """The places a story moves through, in order, as a path with direction arrows."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function () {
+          var group = {{ this._parent.get_name() }};
+          var pts = {{ this.points_json }};
+          L.polyline(pts, {color: '#5b2a86', weight: 3, opacity: 0.8, dashArray: '2 8', interactive: false})
+            .addTo(group);
+          window.cmArrows(group, pts, '#5b2a86');
+        })();
+        {% endmacro %}
+    """)
+
+    def __init__(self, points: list[tuple[float, float]]) -> None:
+        super().__init__()
+        self._name = "StoryPath"
+        self.points_json = json_for_script([[round(a, 4), round(b, 4)] for a, b in points])
 
 
 class Legend(MacroElement):
@@ -62,9 +123,10 @@ class Legend(MacroElement):
 
     _template = Template("""
         {% macro html(this, kwargs) %}
-        <div class="cm-legend" style="position:absolute; z-index:9999; bottom:18px; left:10px;
+        <div class="cm-legend" style="position:absolute; z-index:9999; bottom:{{ this.bottom }}px; left:10px;
              background:rgba(255,255,255,.92); padding:6px 9px; border-radius:6px; font:12px/1.45 sans-serif;
-             box-shadow:0 1px 4px rgba(0,0,0,.3); pointer-events:none">
+             box-shadow:0 1px 4px rgba(0,0,0,.3); pointer-events:none;
+             transform:scale({{ this.scale }}); transform-origin:bottom left">
           <b>Status (from the claims)</b><br>
           {% for key, label, colour, help in this.rows %}
           <span title="{{ help }}"><span style="display:inline-block;width:10px;height:10px;border-radius:50%;
@@ -79,9 +141,11 @@ class Legend(MacroElement):
         {% endmacro %}
     """)
 
-    def __init__(self) -> None:
+    def __init__(self, scale: float = 1.0, bottom: int = 18) -> None:
         super().__init__()
         self._name = "Legend"
+        self.scale = float(scale)
+        self.bottom = int(bottom)
         self.rows = [(s, STATUS_LABELS[s], STATUS_COLOURS[s], STATUS_HELP[s]) for s in STATUSES]
 
 
@@ -92,7 +156,9 @@ class BasemapLayer(MacroElement):
         {% macro script(this, kwargs) %}
         (function () {
           var map = {{ this._parent.get_name() }};
-          fetch({{ this.url_json }}).then(function (r) { return r.ok ? r.json() : null; })
+          var inline = {{ this.data_json }};
+          (inline ? Promise.resolve(inline) : fetch({{ this.url_json }}).then(function (r) {
+              return r.ok ? r.json() : null; }))
             .then(function (data) {
               if (!data) { return; }
               var pane = map.getPane('cm-basemap') || map.createPane('cm-basemap');
@@ -107,30 +173,37 @@ class BasemapLayer(MacroElement):
         {% endmacro %}
     """)
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, data: dict | None = None) -> None:
         super().__init__()
         self._name = "BasemapLayer"
         self.url_json = json_for_script(url)
+        self.data_json = json_for_script(data)
 
 
-def base_map(basemap: str = "offline", *, basemap_url: str = BASEMAP_URL, height: str = "100%") -> folium.Map:
-    """The map with no events on it. Identical output for identical arguments."""
+def base_map(basemap: str = "offline", *, basemap_url: str = BASEMAP_URL, basemap_data: dict | None = None,
+             height: str = "100%", legend_scale: float = 1.0, legend_bottom: int = 18) -> folium.Map:
+    """The map with no events on it. Identical output for identical arguments.
+
+    ``basemap_data`` embeds the offline borders instead of fetching them (for a
+    standalone file); ``legend_scale`` enlarges the legend for a projector.
+    """
     m = folium.Map(location=SYRIA_CENTER, zoom_start=SYRIA_ZOOM, tiles=None, max_zoom=18, min_zoom=2, maxZoom=18,
                    prefer_canvas=True, control_scale=True, height=height)
     m._id = "cm"  # a stable name keeps the script (and so the map's identity) stable
     name, url, attribution = BASEMAPS.get(basemap, BASEMAPS["offline"])
-    m.get_root().header.add_child(folium.Element(
-        "<style>.leaflet-container{background:#dfe8ee}.cm-arrow{color:#222;font-size:16px;line-height:16px;"
-        "text-shadow:0 0 2px #fff}</style>"))
+    m.get_root().header.add_child(folium.Element(MAP_CSS))
+    arrows = ArrowHelper()
+    arrows._id = "arrows"
+    m.add_child(arrows)
     if url is None:
-        bm = BasemapLayer(basemap_url)
+        bm = BasemapLayer(basemap_url, data=basemap_data)
         bm._id = "basemap"
         m.add_child(bm)
     else:
         tiles = folium.TileLayer(tiles=url, attr=attribution, name=name, max_zoom=18)
         tiles._id = "tiles"
         tiles.add_to(m)
-    legend = Legend()
+    legend = Legend(legend_scale, legend_bottom)
     legend._id = "legend"
     m.add_child(legend)
     return m
@@ -176,17 +249,7 @@ class EventLayer(MacroElement):
                                               dashArray: D.r[i] === 2 ? '6 6' : null}), i);
               tip(line, i);
               line.addTo(group);
-              if (D.r[i] === 3) {
-                for (var k = 1; k < pts.length; k++) {
-                  var a = L.Projection.SphericalMercator.project(L.latLng(pts[k - 1]));
-                  var b = L.Projection.SphericalMercator.project(L.latLng(pts[k]));
-                  var deg = Math.atan2(-(b.y - a.y), b.x - a.x) * 180 / Math.PI;
-                  var mid = [(pts[k - 1][0] + pts[k][0]) / 2, (pts[k - 1][1] + pts[k][1]) / 2];
-                  L.marker(mid, {interactive: false, keyboard: false, icon: L.divIcon({className: 'cm-arrow',
-                    iconSize: [16, 16], html: '<div style="transform:rotate(' + deg + 'deg)">&#10148;</div>'})
-                  }).addTo(group);
-                }
-              }
+              if (D.r[i] === 3) { window.cmArrows(group, pts); }
             }
             var m = tag(L.circleMarker([D.lat[i], D.lon[i]], {radius: sel ? 11 : 7, color: sel ? '#000' : '#222',
               weight: sel ? 3 : 1, fillColor: c, fillOpacity: 0.9, className: 'cm-event'}), i);
@@ -333,7 +396,8 @@ def map_view(state: dict | None) -> tuple[tuple[tuple[float, float], tuple[float
 
 
 def event_layers(events: pd.DataFrame, places: pd.DataFrame, *, selected_id: str | None = None,
-                 bounds=None, zoom: int | None = None) -> folium.FeatureGroup:
+                 bounds=None, zoom: int | None = None,
+                 story_path: list[tuple[float, float]] | None = None) -> folium.FeatureGroup:
     """The selection as one FeatureGroup, for ``st_folium(feature_group_to_add=...)`` or a plain map.
 
     Up to ``POINT_LIMIT`` events in view are drawn one by one; above that the
@@ -347,6 +411,8 @@ def event_layers(events: pd.DataFrame, places: pd.DataFrame, *, selected_id: str
         fg.add_child(GridLayer(grid_data(visible, zoom if zoom is not None else SYRIA_ZOOM)))
     else:
         fg.add_child(EventLayer(layer_data(visible, places, selected_id=selected_id)))
+    if story_path and len(story_path) >= 2:
+        fg.add_child(StoryPath(story_path))
     return fg
 
 

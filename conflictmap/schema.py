@@ -103,9 +103,14 @@ class Column:
 class Table:
     name: str
     path: str  # relative to the data directory
-    key: str
+    key: str | tuple[str, ...]
     columns: tuple[Column, ...] = field(default_factory=tuple)
     description: str = ""
+    optional: bool = False  # a missing file is not an error (an empty table)
+
+    @property
+    def key_columns(self) -> list[str]:
+        return [self.key] if isinstance(self.key, str) else list(self.key)
 
     @property
     def column_names(self) -> list[str]:
@@ -219,7 +224,44 @@ PLACES = Table(
     ),
 )
 
-TABLES: dict[str, Table] = {t.name: t for t in (SOURCES, PLACES, EVENTS, CLAIMS)}
+STORIES = Table(
+    name="stories",
+    path="stories.csv",
+    key="story_id",
+    optional=True,
+    description="Guided stories (narratives) a presenter steps through; the steps are in story_steps.csv.",
+    columns=(
+        Column("story_id", "id", "Stable identifier, used in shared links (?story=...).", required=True),
+        Column("title_en", "text", "English title.", required=True),
+        Column("title_ar", "text", "Arabic title."),
+        Column("summary_en", "text", "What the story shows, in English."),
+        Column("summary_ar", "text", "Arabic summary."),
+    ),
+)
+
+STORY_STEPS = Table(
+    name="story_steps",
+    path="story_steps.csv",
+    key=("story_id", "step"),
+    optional=True,
+    description="One row per step of a story: the event it shows, a caption, and optionally the map view.",
+    columns=(
+        Column("story_id", "id", "The story this step belongs to.", required=True, refs="stories"),
+        Column("step", "int", "Position in the story, from 1.", required=True, min=1),
+        Column("event_id", "id", "The event the step opens (its claim ledger is shown).", required=True, refs="events"),
+        Column("claim_id", "id", "A claim to highlight in the ledger at this step (the claim, the denial ...).",
+               refs="claims"),
+        Column("caption_en", "text", "What the presenter says at this step, in English.", required=True),
+        Column("caption_ar", "text", "The caption in Arabic."),
+        Column("lat", "float", "Map centre for this step (default: the event).", min=-90, max=90),
+        Column("lon", "float", "Map centre for this step (default: the event).", min=-180, max=180),
+        Column("zoom", "int", "Map zoom for this step (default: fit the event).", min=2, max=18),
+        Column("date_from", "date", "Start of the time window for this step (default: the event's period)."),
+        Column("date_to", "date", "End of the time window for this step."),
+    ),
+)
+
+TABLES: dict[str, Table] = {t.name: t for t in (SOURCES, PLACES, EVENTS, CLAIMS, STORIES, STORY_STEPS)}
 """All tables, in load order (referenced tables first)."""
 
 LIST_SEPARATOR = ";"

@@ -1,4 +1,10 @@
-"""Map page: events on a map of Syria, the timeline histogram, and the claim ledger of the clicked event."""
+"""Map page: events on a map of Syria, the claim ledger of the clicked event, stories and sharing.
+
+Rerun behaviour: the base map is identical on every run, so st_folium keeps
+the user's pan and zoom; only the event layer (``feature_group_to_add``)
+changes. The view moves only when ``center``/``zoom`` change, i.e. on an
+explicit action (Syria, Fit all, a story step, a shared link).
+"""
 
 import pandas as pd
 import streamlit as st
@@ -18,107 +24,173 @@ from conflictmap.maplayers import (
     outside_bounds,
 )
 from conflictmap.select import apply_filters
+from conflictmap.stories import step_view, story_lengths, story_path
 
 data = ui.dataset()
+ss = st.session_state
+ss.setdefault("view", (SYRIA_CENTER, SYRIA_ZOOM))
+ss.setdefault("selected_event", None)
+ss.setdefault("story", None)
+ss.setdefault("lang", "en")
+ui.apply_url_state(data)  # before any widget: a shared link restores its view once
 filters = ui.sidebar_filters(data)
 selection = apply_filters(data, filters)
 local_assets = ui.map_assets_local()
+present = bool(ss.get("present"))
+lang = ss.get("lang") or "en"
 
-st.title("Conflict events and the claims about them")
+if present:
+    st.html(ui.PRESENTATION_CSS)
+for notice in ss.pop("_url_notices", []):
+    st.toast(notice, icon=":material/link_off:")
 
-# --- the view: only explicit actions move it; otherwise st_folium keeps the user's pan/zoom.
-if "view" not in st.session_state:
-    st.session_state["view"] = (SYRIA_CENTER, SYRIA_ZOOM)
-if "selected_event" not in st.session_state:
-    st.session_state["selected_event"] = None
+st.title("Conflict events and the claims about them" if lang == "en" else "الأحداث والروايات المتضاربة حولها")
 
 mapped = selection[selection["lat"].notna()]
 off_map = outside_bounds(mapped)
 unplaced = len(selection) - len(mapped)
 
-top = st.columns([3, 2, 2])
+# --- top bar: count, basemap, view buttons, language, presentation, share ------------------
+top = st.columns([3, 2, 1, 1, 1, 1], vertical_alignment="center")
 top[0].markdown(f"**{len(selection)} of {len(data.events)} events shown**"
                 + (f" · {unplaced} without coordinates (see Places)" if unplaced else ""))
-basemap = top[1].selectbox("Basemap", list(BASEMAPS), index=list(BASEMAPS).index(ui.offline_default()),
-                           format_func=lambda k: BASEMAPS[k][0], key="basemap", label_visibility="collapsed",
-                           help="Offline borders work with no internet; the tile layers need a connection.")
-with top[2]:
-    b1, b2 = st.columns(2)
-    if b1.button("Syria", help="Re-centre on Syria", use_container_width=True):
-        st.session_state["view"] = (SYRIA_CENTER, SYRIA_ZOOM)
-    if b2.button("Fit all", help="Fit every shown event, including those outside Syria", use_container_width=True,
+if not present:
+    ss.setdefault("basemap", ui.offline_default())
+    basemap = top[1].selectbox("Basemap", list(BASEMAPS), format_func=lambda k: BASEMAPS[k][0], key="basemap",
+                               label_visibility="collapsed",
+                               help="Offline borders work with no internet; the tile layers need a connection.")
+else:
+    basemap = ss.get("basemap", "offline")
+if top[2].button("Syria", help="Re-centre on Syria", use_container_width=True):
+    ss["view"] = (SYRIA_CENTER, SYRIA_ZOOM)
+if top[3].button("Fit all", help="Fit every shown event, including those outside Syria", use_container_width=True,
                  disabled=mapped.empty):
-        st.session_state["view"] = bounds_center_zoom(mapped["lat"].tolist(), mapped["lon"].tolist())
+    ss["view"] = bounds_center_zoom(mapped["lat"].tolist(), mapped["lon"].tolist())
+top[4].segmented_control("Language", ["en", "ar"], key="lang", format_func={"en": "EN", "ar": "عربي"}.get,
+                         label_visibility="collapsed", help="Which language leads in titles and captions")
+if top[5].button("Exit" if present else "Present", icon=":material/slideshow:", use_container_width=True,
+                 help="Presentation mode: hides the controls and enlarges text, for a projector"):
+    ss["present"] = not present
+    st.rerun()
+
+# --- stories ---------------------------------------------------------------------------------
+lengths = story_lengths(data)
+if lengths:
+    titles = data.stories.set_index("story_id")
+    with st.container(border=True):
+        s_cols = st.columns([3, 1, 1, 1, 1], vertical_alignment="center")
+        options = [None, *lengths]
+        story = s_cols[0].selectbox(
+            "Story", options, index=options.index(ss.get("story")) if ss.get("story") in options else 0,
+            format_func=lambda sid: "Guided stories: choose one…" if sid is None else
+            (titles.at[sid, "title_ar"] if lang == "ar" and titles.at[sid, "title_ar"] else titles.at[sid, "title_en"]),
+            label_visibility="collapsed", key=f"story_pick_{ss.get('story')}")
+        if story != ss.get("story"):
+            if story is None:
+                ui.leave_story()
+            else:
+                ui.go_to_step(data, story, 1)
+            st.rerun()
+        if story:
+            step = int(ss.get("story_step") or 1)
+            n = lengths[story]
+            s_cols[1].button("Back", icon=":material/arrow_back:", disabled=step <= 1, shortcut="Left",
+                             on_click=ui.go_to_step, args=(data, story, step - 1), use_container_width=True,
+                             help="Previous step (← key)")
+            s_cols[2].markdown(f"**Step {step} / {n}**")
+            s_cols[3].button("Next", icon=":material/arrow_forward:", disabled=step >= n, shortcut="Right",
+                             on_click=ui.go_to_step, args=(data, story, step + 1), use_container_width=True,
+                             help="Next step (→ key)")
+            s_cols[4].button("Close", on_click=ui.leave_story, use_container_width=True)
+            sv = step_view(data, story, step)
+            en = f'<p class="cm-caption" style="font-size:1.15em;margin:.2em 0">{ui.escape(sv.caption_en)}</p>'
+            ar = (f'<p class="cm-caption-ar" dir="rtl" lang="ar" style="font-size:1.15em;text-align:right;'
+                  f'margin:.2em 0">{ui.escape(sv.caption_ar)}</p>') if sv.caption_ar else ""
+            st.html(ar + en if lang == "ar" else en + ar)
 
 if len(off_map):
     abroad = data.places.loc[~data.places["country"].isin(["SY", ""])].set_index("place_id")["name_en"]
     names = ", ".join(sorted({abroad[p] for ids in off_map["place_list"] for p in ids if p in abroad.index}))
-    names = names or "outside the frame"
-    st.info(f"{len(off_map)} shown event(s) lie outside the map of Syria ({names}). Their routes leave the frame "
-            f"with an arrow; press **Fit all** to include them.", icon=":material/open_in_full:")
+    st.info(f"{len(off_map)} shown event(s) lie outside the map of Syria ({names or 'outside the frame'}). "
+            f"Their routes leave the frame with an arrow; press **Fit all** to include them.",
+            icon=":material/open_in_full:")
 
+# --- the map and the ledger ---------------------------------------------------------------------
 left, right = st.columns([3, 2], gap="medium")
 with left:
-    center, zoom = st.session_state["view"]
-    # Large selections are aggregated at low zoom, so the map must report its view (each pan then reruns);
-    # small ones never need it, and a pan costs nothing.
+    center, zoom = ss["view"]
+    # Large selections are aggregated at low zoom and redrawn for the view the user left, which
+    # st_folium stores under its key before the rerun starts.
     large = len(mapped) > POINT_LIMIT
-    # st_folium stores its last value under its key before the rerun starts: the view the user left.
-    seen = map_view(st.session_state.get("map")) if large else None
-    layer = event_layers(selection, data.places, selected_id=st.session_state["selected_event"],
-                         bounds=seen[0] if seen else None, zoom=seen[1] if seen else zoom)
+    seen = map_view(ss.get("map")) if large else None
+    layer = event_layers(selection, data.places, selected_id=ss["selected_event"],
+                         bounds=seen[0] if seen else None, zoom=seen[1] if seen else zoom,
+                         story_path=story_path(data, ss["story"]) if ss.get("story") else None)
     out = st_folium(
-        base_map(basemap),
+        base_map(basemap, legend_scale=1.4 if present else 1.0),
         feature_group_to_add=layer,
         center=center,
         zoom=zoom,
         key="map",
-        height=560,
+        height=640 if present else 560,
         use_container_width=True,
-        returned_objects=["last_active_drawing", "last_object_clicked"] + (["zoom", "bounds"] if large else []),
+        # center/zoom/bounds keep the shareable link current; a pan reruns the script but redraws nothing.
+        returned_objects=["last_active_drawing", "last_object_clicked", "center", "zoom", "bounds"],
     )
-    if large and len(in_view(mapped, seen[0] if seen else None)) > POINT_LIMIT:
-        st.caption(f"{len(mapped):,} events: grouped into cells at this zoom (click a cell to zoom in). Individual "
-                   f"events appear with fewer than {POINT_LIMIT:,} in view: zoom in or narrow the filters.")
     if not local_assets:
         st.caption("Map scripts are loaded from public CDNs (local copies not installed: "
                    "run `python -m conflictmap assets install`).")
     clicked = ((out or {}).get("last_active_drawing") or {}).get("properties", {}).get("id")
-    if clicked and clicked != st.session_state.get("last_click"):
-        st.session_state["last_click"] = clicked
+    if clicked and clicked != ss.get("last_click"):
+        ss["last_click"] = clicked
         if clicked in set(data.events["event_id"]):
-            st.session_state["selected_event"] = clicked
+            ss["selected_event"] = clicked
+            ss["highlight_claim"] = None
             st.rerun()
+    if large and len(in_view(mapped, seen[0] if seen else None)) > POINT_LIMIT:
+        st.caption(f"{len(mapped):,} events: grouped into cells at this zoom (click a cell to zoom in). Individual "
+                   f"events appear with fewer than {POINT_LIMIT:,} in view: zoom in or narrow the filters.")
 
-    # Histogram of the selection, by day for short windows and by month for long ones.
-    if not selection.empty:
+    if not selection.empty and not present:
         span = (selection["date_start"].max() - selection["date_start"].min()).days
-        freq = "D" if span <= 120 else "MS"
-        counts = selection.groupby(selection["date_start"].dt.to_period("D" if freq == "D" else "M")).size()
+        counts = selection.groupby(selection["date_start"].dt.to_period("D" if span <= 120 else "M")).size()
         counts.index = counts.index.to_timestamp()
         st.bar_chart(counts.rename("events"), height=140, x_label=None, y_label="events")
 
 with right:
     ids = selection["event_id"].tolist()
-    titles = dict(zip(selection["event_id"], selection["title_en"], strict=True))
-    current = st.session_state["selected_event"]
-    options = ids if current in ids or current is None else [current, *ids]
-    choice = st.selectbox("Event", options, index=options.index(current) if current in options else None,
-                          format_func=lambda i: f"{titles.get(i, i)} ({i})",
-                          placeholder="Click a marker or pick an event",
-                          key=f"pick_{current}")
-    if choice != current:
-        st.session_state["selected_event"] = choice
-        st.rerun()
+    title_col = "title_ar" if lang == "ar" else "title_en"
+    titles = dict(zip(data.events["event_id"], data.events[title_col].where(data.events[title_col] != "",
+                                                                             data.events["title_en"]), strict=True))
+    current = ss["selected_event"]
+    if not present:
+        options = ids if current in ids or current is None else [current, *ids]
+        choice = st.selectbox("Event", options, index=options.index(current) if current in options else None,
+                              format_func=lambda i: f"{titles.get(i, i)} ({i})",
+                              placeholder="Click a marker or pick an event", key=f"pick_{current}")
+        if choice != current:
+            ss["selected_event"] = choice
+            ss["highlight_claim"] = None
+            st.rerun()
     if current:
         if current not in ids:
             st.caption("This event is outside the current filters.")
-        st.html(ui.event_panel_html(data, current))
+        st.html(ui.event_panel_html(data, current, highlight_claim=ss.get("highlight_claim"), lang=lang))
         row = data.events[data.events["event_id"] == current]
-        if not row.empty and pd.notna(row.iloc[0]["lat"]) and st.button("Zoom to this event"):
-            st.session_state["view"] = ((float(row.iloc[0]["lat"]), float(row.iloc[0]["lon"])), 10)
+        if not present and not row.empty and pd.notna(row.iloc[0]["lat"]) and st.button("Zoom to this event"):
+            ss["view"] = ((float(row.iloc[0]["lat"]), float(row.iloc[0]["lon"])), 10)
             st.rerun()
     else:
         st.info("Click a marker (or a line) on the map to read who claimed, denied or only acknowledged the event.")
 
-ui.data_dir_caption(data)
+# --- share and export -----------------------------------------------------------------------------
+link = ui.sync_url(ui.current_view_state(filters))
+if not present:
+    share, export = st.columns(2)
+    with share.popover("Copy link to this view", icon=":material/link:", use_container_width=True):
+        st.caption("The link reopens exactly this view: dates, filters, event, map position, basemap, language "
+                   "and story step. Use the copy icon.")
+        st.code(link, language=None, wrap_lines=True)
+    with export.popover("Download this selection", icon=":material/download:", use_container_width=True):
+        ui.download_buttons(data, selection)
+    ui.data_dir_caption(data)

@@ -54,3 +54,22 @@ def test_atomic_write_leaves_the_old_file_when_writing_fails(tmp_path, monkeypat
         export.atomic_write(target, "new contents")
     assert target.read_text(encoding="utf-8") == "precious"
     assert [p.name for p in tmp_path.iterdir()] == ["out.csv"]  # no temp file left behind
+
+
+def test_standalone_html_is_self_contained_and_escaped(make_data):
+    import re
+
+    from conflictmap import assets
+    from tests.conftest import PAYLOAD, PAYLOADS, claim, event, source
+
+    if not assets.use_local_assets():
+        pytest.skip("offline assets not installed: run `python -m conflictmap assets install`")
+    data = load_dataset(make_data(events=[event("x1", "2018-06-03", title_en=PAYLOAD, summary_en=PAYLOAD)],
+                                  claims=[claim("c1", "x1", PAYLOAD, "asserts", quote_ar=PAYLOAD, quote_en=PAYLOAD)],
+                                  sources=[source(title=PAYLOAD, url="javascript:alert(1)")]))
+    html = export.to_standalone_html(data, data.events)
+    assert not re.search(r'<(script|link)[^>]*(src|href)="', html), "an asset is still linked, not inlined"
+    assert "L.timeline(" in html and "Status (from the claims)" in html
+    for raw in PAYLOADS:
+        assert raw not in html
+    assert "\\u003cimg src=x" in html or "&lt;img src=x" in html

@@ -7,6 +7,7 @@ import pytest
 
 from conflictmap.load import load_dataset
 from conflictmap.maplayers import base_map, event_layers, halo_radius_m, layer_data, outside_bounds, standalone_map
+from conflictmap.text import escape
 from tests.conftest import PAYLOAD, PAYLOADS, claim, event, place, source
 
 
@@ -33,9 +34,10 @@ def test_injected_text_is_inert_in_the_map_html(make_data):
         assert raw not in html
     assert "<img src=x" not in html and "${window" not in html and "`+(window" not in html
     assert "</script><script>window.__pwned" not in html
-    # ... and still present, escaped, so a user can read it.
-    assert "&lt;img src=x onerror=" in html
-    assert "&#36;{window.__pwned=1}" in html
+    # ... and still there, escaped, so a user reads it as text: the tooltip gets HTML-escaped text.
+    payload = json.loads(re.search(r"var D = (\{.*?\});\n", html).group(1))
+    assert payload["title"] == [escape(PAYLOAD)]
+    assert "&lt;img src=x onerror=" in payload["title"][0] and "&#36;{window" in payload["title"][0]
 
 
 def test_one_marker_per_mapped_event_in_the_layer(seed):
