@@ -73,3 +73,14 @@ def test_standalone_html_is_self_contained_and_escaped(make_data):
     for raw in PAYLOADS:
         assert raw not in html
     assert "\\u003cimg src=x" in html or "&lt;img src=x" in html
+
+
+def test_atomic_write_keeps_the_files_permissions(tmp_path):
+    target = tmp_path / "places.csv"
+    target.write_text("old", encoding="utf-8")
+    target.chmod(0o640)
+    export.atomic_write(target, "new")
+    assert target.read_text(encoding="utf-8") == "new" and (target.stat().st_mode & 0o777) == 0o640
+    fresh = tmp_path / "fresh.csv"
+    export.atomic_write(fresh, "x")
+    assert fresh.stat().st_mode & 0o044  # readable by others, like any file the user writes
