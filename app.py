@@ -13,6 +13,8 @@ pages = st.navigation([
     st.Page("pages/map.py", title="Map", icon=":material/map:", default=True),
     st.Page("pages/events.py", title="Events", icon=":material/table:"),
     st.Page("pages/claims.py", title="Claims & sources", icon=":material/forum:"),
+    st.Page("pages/places.py", title="Places", icon=":material/location_on:"),
+    st.Page("pages/import_data.py", title="Import", icon=":material/upload_file:"),
     st.Page("pages/quality.py", title="Data quality", icon=":material/rule:"),
 ])
 pages.run()

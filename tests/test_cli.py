@@ -1,4 +1,5 @@
 import json
+import re
 import subprocess
 import sys
 
@@ -63,3 +64,12 @@ def test_every_command_has_help_text():
         for action in p._actions:
             if action.dest != "help":
                 assert action.help, f"{name} {action.dest} lacks help"
+
+
+def test_export_html_writes_one_self_contained_file(tmp_path):
+    out = tmp_path / "map.html"
+    r = run("export", "html", "--out", str(out), "--status", "contested")
+    assert r.returncode == 0, r.stderr
+    html = out.read_text(encoding="utf-8")
+    assert "L.timeline(" in html
+    assert not re.search(r'<(script|link)[^>]*(src|href)="', html), "an asset is linked, not inlined"
