@@ -177,7 +177,7 @@ def apply_url_state(data: Dataset) -> None:
     ss["_url_notices"] = notices
 
 
-def current_view_state(filters: Filters):
+def current_view_state(filters: Filters, data: Dataset | None = None):
     """The ViewState of what the user is looking at now (for the URL and the Copy link box)."""
     from conflictmap.viewstate import ViewState
 
@@ -187,8 +187,10 @@ def current_view_state(filters: Filters):
     if last.get("center") and last.get("zoom"):
         center, zoom = (last["center"]["lat"], last["center"]["lng"]), int(last["zoom"])
     story = ss.get("story")
+    full = _clamp_dates(data, dt.date.min, dt.date.max) if data is not None else None
+    window = (None, None) if full == (filters.date_from, filters.date_to) else (filters.date_from, filters.date_to)
     return ViewState(
-        date_from=filters.date_from, date_to=filters.date_to, event_types=filters.event_types,
+        date_from=window[0], date_to=window[1], event_types=filters.event_types,
         statuses=filters.statuses, actors=filters.actors, text=filters.text, event=ss.get("selected_event"),
         lat=center[0] if center else None, lon=center[1] if center else None, zoom=zoom,
         basemap=ss.get("basemap") if ss.get("basemap") not in (None, "offline") else None,

@@ -181,7 +181,8 @@ class BasemapLayer(MacroElement):
 
 
 def base_map(basemap: str = "offline", *, basemap_url: str = BASEMAP_URL, basemap_data: dict | None = None,
-             height: str = "100%", legend_scale: float = 1.0, legend_bottom: int = 18) -> folium.Map:
+             height: str = "100%", legend_scale: float = 1.0, legend_bottom: int = 18,
+             legend: bool = True) -> folium.Map:
     """The map with no events on it. Identical output for identical arguments.
 
     ``basemap_data`` embeds the offline borders instead of fetching them (for a
@@ -203,9 +204,10 @@ def base_map(basemap: str = "offline", *, basemap_url: str = BASEMAP_URL, basema
         tiles = folium.TileLayer(tiles=url, attr=attribution, name=name, max_zoom=18)
         tiles._id = "tiles"
         tiles.add_to(m)
-    legend = Legend(legend_scale, legend_bottom)
-    legend._id = "legend"
-    m.add_child(legend)
+    if legend:
+        key = Legend(legend_scale, legend_bottom)
+        key._id = "legend"
+        m.add_child(key)
     return m
 
 

@@ -184,7 +184,7 @@ with right:
         st.info("Click a marker (or a line) on the map to read who claimed, denied or only acknowledged the event.")
 
 # --- share and export -----------------------------------------------------------------------------
-link = ui.sync_url(ui.current_view_state(filters))
+link = ui.sync_url(ui.current_view_state(filters, data))
 if not present:
     share, export = st.columns(2)
     with share.popover("Copy link to this view", icon=":material/link:", use_container_width=True):
