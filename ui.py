@@ -31,6 +31,24 @@ from conflictmap.text import escape  # noqa: F401  (re-exported for the pages)
 log = logging.getLogger("conflictmap.app")
 
 
+def require_entrypoint() -> None:
+    """Make sure this page runs inside app.py's navigation; call it first in every page.
+
+    With a ``pages/`` folder, Streamlit starts in its legacy mode, where a page
+    URL runs the page file alone (file-name navigation, no page config), until
+    something calls ``st.navigation``. A fresh server whose first request is a
+    shared link to a page (``/events``) would stay there. Leaving legacy mode
+    and rerunning goes through app.py, which then opens the requested page.
+    ``PagesManager.uses_pages_directory`` is Streamlit-internal: streamlit is
+    pinned below 2, and tests/browser covers this.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
 def _data_signature(data_dir: Path) -> tuple:
     sig = []
     for t in schema.TABLES.values():
@@ -186,6 +204,10 @@ def current_view_state(filters: Filters, data: Dataset | None = None):
     last = ss.get("map") or {}
     if last.get("center") and last.get("zoom"):
         center, zoom = (last["center"]["lat"], last["center"]["lng"]), int(last["zoom"])
+    from conflictmap.maplayers import SYRIA_CENTER, SYRIA_ZOOM
+
+    if center and zoom == SYRIA_ZOOM and abs(center[0] - SYRIA_CENTER[0]) + abs(center[1] - SYRIA_CENTER[1]) < 0.05:
+        center = zoom = None  # the default view needs no parameters
     story = ss.get("story")
     full = _clamp_dates(data, dt.date.min, dt.date.max) if data is not None else None
     window = (None, None) if full == (filters.date_from, filters.date_to) else (filters.date_from, filters.date_to)

@@ -6,6 +6,7 @@ import ui
 from conflictmap.claims import STANCE_LABELS, stance_matrix
 from conflictmap.select import apply_filters
 
+ui.require_entrypoint()
 data = ui.dataset()
 selection = apply_filters(data, ui.sidebar_filters(data))
 claims = data.claims[data.claims["event_id"].isin(selection["event_id"])]

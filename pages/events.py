@@ -7,6 +7,7 @@ from conflictmap.claims import STATUS_LABELS
 from conflictmap.export import events_table, to_csv
 from conflictmap.select import apply_filters
 
+ui.require_entrypoint()
 data = ui.dataset()
 selection = apply_filters(data, ui.sidebar_filters(data))
 

@@ -26,6 +26,7 @@ from conflictmap.maplayers import (
 from conflictmap.select import apply_filters
 from conflictmap.stories import step_view, story_lengths, story_path
 
+ui.require_entrypoint()
 data = ui.dataset()
 ss = st.session_state
 ss.setdefault("view", (SYRIA_CENTER, SYRIA_ZOOM))

@@ -29,6 +29,7 @@ from conflictmap.load import default_data_dir
 from conflictmap.maplayers import base_map
 from conflictmap.text import escape
 
+ui.require_entrypoint()
 data = ui.dataset()
 local_assets = ui.map_assets_local()
 places = data.places

@@ -5,6 +5,7 @@ import streamlit as st
 
 import ui
 
+ui.require_entrypoint()
 data = ui.dataset()
 st.title("Data quality")
 issues = pd.DataFrame([vars(i) for i in data.issues], columns=["severity", "file", "row", "column", "value", "message"])
