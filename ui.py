@@ -50,6 +50,10 @@ def require_entrypoint() -> None:
 
 
 def _data_signature(data_dir: Path) -> tuple:
+    """What must change for the cached dataset to reload: each table's mtime, or the imported file's."""
+    if data_dir.is_file():
+        st_ = data_dir.stat()
+        return ((data_dir.name, st_.st_size, st_.st_mtime_ns),)
     sig = []
     for t in schema.TABLES.values():
         p = data_dir / t.path
@@ -222,7 +226,7 @@ def current_view_state(filters: Filters, data: Dataset | None = None):
 
 def sync_url(view) -> str:
     """Write the view into the address bar and return the full shareable link."""
-    from urllib.parse import urlencode
+    from urllib.parse import urlencode, urlsplit, urlunsplit
 
     from conflictmap.viewstate import to_query
 
@@ -230,6 +234,9 @@ def sync_url(view) -> str:
     if query != query_dict():
         st.query_params.from_dict(query)
     base = st.context.url or ""
+    parts = urlsplit(base)
+    if parts.netloc and not parts.path:
+        base = urlunsplit(parts._replace(path="/"))
     return f"{base}?{urlencode(query, doseq=True)}" if query else base
 
 

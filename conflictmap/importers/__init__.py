@@ -1,0 +1,331 @@
+"""Import other people's data: ACLED exports and UCDP GED files.
+
+One code path serves ``python -m conflictmap import FILE --out DIR``,
+``CONFLICTMAP_DATA=FILE`` (:func:`conflictmap.load.load_dataset` on a file) and
+the Import page (:func:`import_bytes`):
+
+1. the format is recognised from the header (:func:`detect_format`);
+2. pyarrow parses the file with every column as text;
+3. the rows are mapped onto our tables column by column (``acled.py``,
+   ``ucdp.py``; the mapping is documented in ``docs/import-mapping.md``), and
+   rows that cannot be used are reported as :class:`~conflictmap.load.RowIssue`
+   naming the import file, its spreadsheet row, the column and the value;
+4. the tables go through the same :func:`~conflictmap.load.validate_table` and
+   :func:`~conflictmap.load.assemble` as a data directory.
+
+The typed tables of step 4 (before ``assemble``) are cached as Parquet next to
+the file (or under ``$CONFLICTMAP_CACHE``), keyed by the file's size and
+modification time and by the mapping's version, so the next load skips steps
+1-3. A directory is loaded as it always was.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import logging
+import os
+import re
+import secrets
+import shutil
+import tempfile
+import zipfile
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .. import schema
+from ..load import DataError, Dataset, RowIssue, assemble, load_dataset, validate_table
+from . import acled, ucdp
+from ._common import (
+    Converted,
+    ImportFormatError,
+    from_cp1256,
+    iso_text,
+    read_bytes,
+    read_header,
+    read_text_columns,
+)
+
+__all__ = [
+    "IMPORTED_TABLES", "MAPPING_VERSION", "Converted", "DataError", "ImportFormatError", "cache_location",
+    "check_out_dir", "convert_file", "detect_format", "import_bytes", "import_file", "tables_csv", "tables_zip",
+    "write_tables",
+]
+
+log = logging.getLogger("conflictmap.importers")
+
+MAPPING_VERSION = 1
+"""Bump when the mapping changes in a way the cache key would not notice."""
+
+FORMATS = {"acled": acled, "ucdp": ucdp}
+_OUR_EVENTS = ("event_id", "date_start", "place_ids")
+_CACHE_FILES = ("events", "claims", "sources", "places")
+IMPORTED_TABLES = (schema.SOURCES, schema.PLACES, schema.EVENTS, schema.CLAIMS)
+"""The tables an import produces (in load order); other tables, e.g. stories, stay empty."""
+
+
+def detect_format(columns: list[str], name: str = "the file") -> str:
+    """``"acled"`` or ``"ucdp"`` from a header; :class:`ImportFormatError` naming what was expected otherwise."""
+    cols = {c.strip().lower() for c in columns}
+    for fmt, module in FORMATS.items():
+        if all(c in cols for c in module.SIGNATURE):
+            return fmt
+    if all(c in cols for c in _OUR_EVENTS):
+        raise ImportFormatError(f"{name} is a conflictmap events table: load the data directory that holds it "
+                                f"(with claims.csv, sources.csv and geodata/places.csv), not the file")
+    shown = ", ".join(columns[:40]) + (", ..." if len(columns) > 40 else "")
+    raise ImportFormatError(
+        f"cannot tell what {name} is from its header. Expected an ACLED export (columns "
+        f"{', '.join(acled.REQUIRED)}) or a UCDP GED file (columns {', '.join(ucdp.REQUIRED)}), or a "
+        f"conflictmap data directory. The header has: {shown or '(nothing)'}")
+
+
+def convert_file(path: Path | str, *, name: str | None = None) -> Converted:
+    """Read an ACLED or UCDP file and map it onto our tables (as text, not yet validated)."""
+    path = Path(path)
+    name = name or path.name
+    raw = read_bytes(path)
+    if not raw or raw.isspace():
+        raise ImportFormatError(f"{name} is empty")
+
+    def parse(raw: bytes, issues: list[RowIssue]) -> tuple[str, pd.DataFrame]:
+        header = read_header(raw)
+        fmt = detect_format(header, name)
+        return fmt, read_text_columns(raw, header, name, issues)
+
+    encoding, issues = "utf-8", []
+    try:
+        fmt, df = parse(raw, issues)
+    except UnicodeDecodeError:  # found by the header check or by pyarrow while parsing; no extra pass
+        raw, encoding, issues = from_cp1256(raw, name)
+        fmt, df = parse(raw, issues)
+    conv = FORMATS[fmt].convert(df, name, encoding, issues)
+    if conv.events.empty:  # a source row for nothing would only add a confusing error about its date
+        conv.sources = conv.sources.iloc[0:0]
+        conv.issues.append(RowIssue(name, 0, "", "", "no usable rows: nothing was imported", "warning"))
+    return conv
+
+
+def _validate(conv: Converted) -> tuple[dict[str, pd.DataFrame], list[RowIssue]]:
+    issues = list(conv.issues)
+    frames = {t.name: validate_table(getattr(conv, t.name), t, conv.name, issues) for t in IMPORTED_TABLES}
+    return frames, issues
+
+
+def import_file(path: Path | str, *, name: str | None = None, cache: bool = True,
+                cache_dir: Path | str | None = None) -> Dataset:
+    """Load an ACLED export, a UCDP GED file or (a directory) our own tables, as a :class:`Dataset`.
+
+    ``name`` is how the file is called in reports, place provenance and the
+    source row (default: its file name). With ``cache`` the typed tables are kept
+    as Parquet (see :func:`cache_location`) and reused until the file changes.
+    Unusable rows are in ``Dataset.issues``; :class:`ImportFormatError` (a
+    :class:`~conflictmap.load.DataError`) when the file cannot be read at all.
+    """
+    path = Path(path)
+    if path.is_dir():
+        return load_dataset(path)
+    if not path.is_file():
+        raise DataError(f"no such file: {path}")
+    name = name or path.name
+    where = cache_location(path, name=name, cache_dir=cache_dir) if cache else None
+    cached = _read_cache(where) if where is not None else None
+    if cached is not None:
+        frames, issues = cached
+    else:
+        conv = convert_file(path, name=name)
+        frames, issues = _validate(conv)
+        if where is not None:
+            _write_cache(where, frames, issues, {"source": str(path.resolve()), "name": name, "format": conv.format,
+                                                  "encoding": conv.encoding})
+    return assemble(frames["events"], frames["claims"], frames["sources"], frames["places"], list(issues), path)
+
+
+def import_bytes(content: bytes, name: str) -> Dataset:
+    """:func:`import_file` on uploaded bytes (written to a temporary file called ``name``; no Parquet cache).
+
+    Cache the result on a hash of the bytes, never on a file object whose read
+    position changes.
+    """
+    name = Path(name).name or "upload.csv"
+    with tempfile.TemporaryDirectory(prefix="conflictmap-import-") as tmp:
+        path = Path(tmp) / name
+        path.write_bytes(content)
+        data = import_file(path, name=name, cache=False)
+    data.data_dir = None
+    return data
+
+
+# --- the Parquet cache -----------------------------------------------------------------------
+
+def _fingerprint() -> str:
+    """The schema and the importers' own code: change either and old caches no longer match."""
+    h = hashlib.sha256(str(MAPPING_VERSION).encode())
+    for t in schema.TABLES.values():
+        h.update(repr([(c.name, c.kind, c.choices) for c in t.columns]).encode())
+    for module in ("_common.py", "acled.py", "ucdp.py", "__init__.py"):
+        h.update((Path(__file__).parent / module).read_bytes())
+    return h.hexdigest()
+
+
+def _safe_name(name: str) -> str:
+    return re.sub(r"[^\w.-]+", "_", name)[:80] or "import"
+
+
+def cache_location(path: Path | str, *, name: str | None = None, cache_dir: Path | str | None = None) -> Path:
+    """Where the Parquet cache for ``path`` lives: ``<root>/<name>-<hash>/``.
+
+    ``root`` is ``cache_dir``, else ``$CONFLICTMAP_CACHE``, else
+    ``.conflictmap-cache`` next to the file. The hash covers the file's
+    resolved path, size and ``st_mtime_ns``, ``name`` and the mapping version,
+    so editing or replacing the file selects a fresh directory.
+    """
+    path = Path(path)
+    name = name or path.name
+    st = path.stat()
+    key = "\x1f".join([_fingerprint(), str(path.resolve()), name, str(st.st_size), str(st.st_mtime_ns)])
+    root = Path(cache_dir or os.environ.get("CONFLICTMAP_CACHE") or path.parent / ".conflictmap-cache")
+    return root.expanduser() / f"{_safe_name(name)}-{hashlib.sha256(key.encode()).hexdigest()[:16]}"
+
+
+def _read_cache(where: Path) -> tuple[dict[str, pd.DataFrame], list[RowIssue]] | None:
+    if not (where / "manifest.json").is_file():
+        return None
+    try:
+        frames = {t: pd.read_parquet(where / f"{t}.parquet") for t in _CACHE_FILES}
+        table = pd.read_parquet(where / "issues.parquet")
+    except Exception as exc:  # a damaged cache is rebuilt, never fatal
+        log.warning("ignoring unreadable import cache %s: %s", where, exc)
+        return None
+    columns = [table[c] for c in ("file", "row", "column", "value", "message", "severity")]
+    issues = [RowIssue(f, int(r), c, v, m, s) for f, r, c, v, m, s in zip(*columns, strict=True)]
+    return frames, issues
+
+
+def _write_cache(where: Path, frames: dict[str, pd.DataFrame], issues: list[RowIssue], meta: dict) -> None:
+    """Write the cache into a temporary directory and rename it into place: readers never see half of one."""
+    root = where.parent
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=root))
+    except OSError as exc:
+        log.warning("import cache not written (%s): %s", root, exc)
+        return
+    try:
+        for t in _CACHE_FILES:
+            frames[t].to_parquet(tmp / f"{t}.parquet")
+        pd.DataFrame({
+            "file": pd.Series([i.file for i in issues], dtype=str),
+            "row": pd.Series([i.row for i in issues], dtype="int64"),
+            "column": pd.Series([i.column for i in issues], dtype=str),
+            "value": pd.Series([i.value for i in issues], dtype=str),
+            "message": pd.Series([i.message for i in issues], dtype=str),
+            "severity": pd.Series([i.severity for i in issues], dtype=str),
+        }).to_parquet(tmp / "issues.parquet")
+        (tmp / "manifest.json").write_text(json.dumps({**meta, "mapping_version": MAPPING_VERSION}, indent=1),
+                                           encoding="utf-8")
+        os.rename(tmp, where)
+    except OSError as exc:  # read-only folder, or another process got there first
+        shutil.rmtree(tmp, ignore_errors=True)
+        if not where.is_dir():
+            log.warning("import cache not written (%s): %s", where, exc)
+        return
+    _remove_stale(where, meta["source"])
+
+
+def _remove_stale(current: Path, source: str) -> None:
+    """Drop older caches of the same source file (the file changed since they were written)."""
+    pattern = re.compile(re.escape(current.name[:-17]) + r"-[0-9a-f]{16}")
+    for other in current.parent.iterdir():
+        if other == current or not pattern.fullmatch(other.name):
+            continue
+        try:
+            manifest = json.loads((other / "manifest.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        if manifest.get("source") == source:
+            shutil.rmtree(other, ignore_errors=True)
+
+
+# --- writing our tables ---------------------------------------------------------------------------
+
+def _column_text(s: pd.Series, col: schema.Column) -> pd.Series:
+    if col.kind == "date":
+        return iso_text(s)
+    if col.kind == "int":
+        return s.astype("Int64").astype("string").fillna("").astype(str)
+    if col.kind == "float":
+        return s.astype("float64").astype(str).where(s.notna(), "")
+    if col.kind == "bool":
+        return pd.Series(np.where(s.astype(bool), "true", "false"), index=s.index, dtype=str)
+    return s.fillna("").astype(str)
+
+
+def tables_csv(data: Dataset) -> dict[str, str]:
+    """Our tables as CSV text, keyed by their path in a data directory (``geodata/places.csv`` ...).
+
+    Always events, claims, sources and places; an optional table (stories ...) only when it has rows.
+    """
+    out = {}
+    for table in schema.TABLES.values():
+        frame = getattr(data, table.name, None)
+        if frame is None or (table not in IMPORTED_TABLES and frame.empty):
+            continue
+        text = pd.DataFrame({c.name: _column_text(frame[c.name], c) for c in table.columns})
+        out[table.path] = text.to_csv(index=False, lineterminator="\n")
+    return out
+
+
+def tables_zip(data: Dataset) -> bytes:
+    """The four tables in a zip, laid out as a data directory."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        for rel, text in tables_csv(data).items():
+            z.writestr(rel, text)
+    return buf.getvalue()
+
+
+def check_out_dir(out_dir: Path | str, *, force: bool = False) -> None:
+    """Raise :class:`FileExistsError` unless ``out_dir`` is new, empty, or ``force`` is given."""
+    out = Path(out_dir)
+    if out.exists() and not out.is_dir():
+        raise FileExistsError(f"{out} exists and is not a directory")
+    if out.is_dir() and any(out.iterdir()) and not force:
+        raise FileExistsError(f"{out} is not empty; choose a new directory, or force replacing the tables in it")
+
+
+def write_tables(data: Dataset, out_dir: Path | str, *, force: bool = False) -> list[Path]:
+    """Write events.csv, claims.csv, sources.csv and geodata/places.csv into ``out_dir``.
+
+    A new or empty directory is filled in a temporary sibling and renamed into
+    place, so it appears complete or not at all. A non-empty one is refused
+    unless ``force``; then each table is replaced atomically and other files are
+    left alone.
+    """
+    from ..export import atomic_write
+
+    out = Path(out_dir)
+    check_out_dir(out, force=force)
+    texts = tables_csv(data)
+    if out.is_dir() and any(out.iterdir()):
+        for rel, text in texts.items():
+            (out / rel).parent.mkdir(parents=True, exist_ok=True)
+            atomic_write(out / rel, text)
+        return [out / rel for rel in texts]
+    out.parent.mkdir(parents=True, exist_ok=True)
+    stage = out.parent / f".{out.name}.{secrets.token_hex(6)}.tmp"
+    stage.mkdir()  # not mkdtemp: the data directory should get the usual permissions, not 0700
+    try:
+        for rel, text in texts.items():
+            (stage / rel).parent.mkdir(parents=True, exist_ok=True)
+            (stage / rel).write_bytes(text.encode("utf-8"))
+        if out.is_dir():
+            out.rmdir()
+        os.rename(stage, out)
+    except BaseException:
+        shutil.rmtree(stage, ignore_errors=True)
+        raise
+    return [out / rel for rel in texts]

