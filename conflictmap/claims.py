@@ -59,13 +59,14 @@ def derive_status(event_ids: pd.Series, claims: pd.DataFrame, as_of: pd.Timestam
     if as_of is not None:
         claims = claims[claims["claim_date"] <= as_of]
     if claims.empty:
-        return pd.Series("no_claims", index=event_ids.index, dtype=object)
+        return pd.Series("no_claims", index=event_ids.index, dtype=str)
     stance = claims["stance"]
     asserts = stance == "asserts"
     flags = pd.DataFrame({"event_id": claims["event_id"], "a": asserts, "d": stance == "denies"})
     per_event = flags.groupby("event_id", sort=False)[["a", "d"]].any()
     firm = claims[asserts & ~claims["attributed"].astype(bool)]
-    origin = firm["origin"].where(firm["origin"].fillna("") != "", firm["claimant"]).str.casefold()
+    origin = firm["origin"].where(firm["origin"].fillna("") != "", firm["claimant"])
+    origin = origin.map({u: u.casefold() for u in origin.unique()})  # casefold each distinct name once
     n_firm = origin.groupby(firm["event_id"]).nunique()
     per_event["n"] = n_firm.reindex(per_event.index).fillna(0)
     a, d, n = per_event["a"], per_event["d"], per_event["n"]
@@ -73,7 +74,7 @@ def derive_status(event_ids: pd.Series, claims: pd.DataFrame, as_of: pd.Timestam
         np.select([a & d, d, n >= 2, n == 1], ["contested", "denied", "corroborated", "single_source"],
                   default="unverified"),
         index=per_event.index)
-    return event_ids.map(status).fillna("no_claims").astype(object)
+    return event_ids.map(status).fillna("no_claims").astype(str)
 
 
 def ledger(claims: pd.DataFrame, event_id: str) -> pd.DataFrame:

@@ -22,6 +22,7 @@ _ARABIC_DIACRITICS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed]
 _TATWEEL = "\u0640"
 # Arabic-Indic and Eastern Arabic-Indic (Persian) digits.
 _DIGITS = {chr(0x0660 + i): str(i) for i in range(10)} | {chr(0x06F0 + i): str(i) for i in range(10)}
+_DIGIT_TABLE = str.maketrans(_DIGITS)
 _ARABIC_FOLD = str.maketrans(
     {
         "أ": "ا",
@@ -40,7 +41,7 @@ _NON_WORD = re.compile(r"[^\w]+", re.UNICODE)
 
 def fold_digits(s: str) -> str:
     """Replace Arabic-Indic digits with ASCII digits (dates, counts)."""
-    return s.translate(str.maketrans(_DIGITS))
+    return s.translate(_DIGIT_TABLE)
 
 
 def normalise(s: object) -> str:

@@ -37,7 +37,7 @@ import numpy as np
 import pandas as pd
 
 from .. import schema
-from ..load import DataError, Dataset, RowIssue, assemble, load_dataset, validate_table
+from ..load import DataError, Dataset, RowIssue, assemble, load_dataset, place_lists, validate_table
 from . import acled, ucdp
 from ._common import (
     Converted,
@@ -134,14 +134,21 @@ def import_file(path: Path | str, *, name: str | None = None, cache: bool = True
     where = cache_location(path, name=name, cache_dir=cache_dir) if cache else None
     cached = _read_cache(where) if where is not None else None
     if cached is not None:
+        # The cache holds the assembled tables (status, anchors, sort order included): a warm load is a read.
         frames, issues = cached
-    else:
-        conv = convert_file(path, name=name)
-        frames, issues = _validate(conv)
-        if where is not None:
-            _write_cache(where, frames, issues, {"source": str(path.resolve()), "name": name, "format": conv.format,
-                                                  "encoding": conv.encoding})
-    return assemble(frames["events"], frames["claims"], frames["sources"], frames["places"], list(issues), path)
+        events = frames["events"]
+        events.insert(events.columns.get_loc("lat"), "place_list", place_lists(events["place_ids"]))
+        return Dataset(events=events, claims=frames["claims"], sources=frames["sources"], places=frames["places"],
+                       issues=issues, data_dir=path)
+    conv = convert_file(path, name=name)
+    frames, issues = _validate(conv)
+    data = assemble(frames["events"], frames["claims"], frames["sources"], frames["places"], list(issues), path)
+    if where is not None:
+        assembled = {"events": data.events.drop(columns=["place_list"]), "claims": data.claims,
+                     "sources": data.sources, "places": data.places}
+        _write_cache(where, assembled, data.issues, {"source": str(path.resolve()), "name": name,
+                                                     "format": conv.format, "encoding": conv.encoding})
+    return data
 
 
 def import_bytes(content: bytes, name: str) -> Dataset:
@@ -168,6 +175,9 @@ def _fingerprint() -> str:
         h.update(repr([(c.name, c.kind, c.choices) for c in t.columns]).encode())
     for module in ("_common.py", "acled.py", "ucdp.py", "__init__.py"):
         h.update((Path(__file__).parent / module).read_bytes())
+    # The cache holds assembled tables, whose derived columns come from these.
+    for module in ("load.py", "claims.py"):
+        h.update((Path(__file__).parent.parent / module).read_bytes())
     return h.hexdigest()
 
 
