@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
+import re
 from pathlib import Path
 
 import streamlit as st
@@ -29,6 +30,15 @@ from conflictmap.select import Filters, all_actors, date_clusters
 from conflictmap.text import escape  # noqa: F401  (re-exported for the pages)
 
 log = logging.getLogger("conflictmap.app")
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~:$])")
+
+
+def md_escape(text: object) -> str:
+    """Untrusted text for widgets that render Markdown (st.toast, st.info): every Markdown character
+    backslash-escaped, so a name or URL parameter can never become a link or formatting."""
+    return _MD_SPECIAL.sub(r"\\\1", str(text))
 
 
 def require_entrypoint() -> None:

@@ -43,7 +43,7 @@ lang = ss.get("lang") or "en"
 if present:
     st.html(ui.PRESENTATION_CSS)
 for notice in ss.pop("_url_notices", []):
-    st.toast(notice, icon=":material/link_off:")
+    st.toast(ui.md_escape(notice), icon=":material/link_off:")
 
 st.title("Conflict events and the claims about them" if lang == "en" else "الأحداث والروايات المتضاربة حولها")
 
@@ -109,12 +109,15 @@ if lengths:
                   f'margin:.2em 0">{ui.escape(sv.caption_ar)}</p>') if sv.caption_ar else ""
             st.html(ar + en if lang == "ar" else en + ar)
 
+# The notice goes below the map: appearing or vanishing above it would move the map's iframe, and
+# Streamlit would rebuild it, losing the user's pan and zoom.
+notice_below_map = None
 if len(off_map):
     abroad = data.places.loc[~data.places["country"].isin(["SY", ""])].set_index("place_id")["name_en"]
     names = ", ".join(sorted({abroad[p] for ids in off_map["place_list"] for p in ids if p in abroad.index}))
-    st.info(f"{len(off_map)} shown event(s) lie outside the map of Syria ({names or 'outside the frame'}). "
-            f"Their routes leave the frame with an arrow; press **Fit all** to include them.",
-            icon=":material/open_in_full:")
+    notice_below_map = (f"{len(off_map)} shown event(s) lie outside the map of Syria "
+                        f"({ui.md_escape(names or 'outside the frame')}). Their routes leave the frame with an "
+                        f"arrow; press **Fit all** to include them.")
 
 # --- the map and the ledger ---------------------------------------------------------------------
 left, right = st.columns([3, 2], gap="medium")
@@ -138,10 +141,14 @@ with left:
         # center/zoom/bounds keep the shareable link current; a pan reruns the script but redraws nothing.
         returned_objects=["last_active_drawing", "last_object_clicked", "center", "zoom", "bounds"],
     )
+    if notice_below_map:
+        st.info(notice_below_map, icon=":material/open_in_full:")
     if not local_assets:
         st.caption("Map scripts are loaded from public CDNs (local copies not installed: "
                    "run `python -m conflictmap assets install`).")
     clicked = ((out or {}).get("last_active_drawing") or {}).get("properties", {}).get("id")
+    # The layer carries HTML-escaped ids (they are shown in tooltips); map them back to the real ones.
+    clicked = {ui.escape(i): i for i in selection["event_id"]}.get(clicked, clicked)
     if clicked and clicked != ss.get("last_click"):
         ss["last_click"] = clicked
         if clicked in set(data.events["event_id"]):

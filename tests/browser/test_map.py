@@ -1,0 +1,149 @@
+"""The map page in a real browser: markers drawn, the view surviving the time slider, a click opening the ledger."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+
+import pytest
+
+from conflictmap.select import select_events
+
+from .conftest import AIN_ISSA
+
+
+def expected_ids(data, window) -> tuple[list[str], int]:
+    """(ids that should be drawn: selected and with coordinates, number selected) for a date window."""
+    sel = select_events(data, date_range=window)
+    return sorted(sel.loc[sel["lat"].notna(), "event_id"]), len(sel)
+
+
+def test_map_renders_one_marker_per_selected_event(open_app, seed_server, seed):
+    app = open_app(seed_server)
+    app.wait_map()
+    ids, n_selected = expected_ids(seed, app.date_window())
+    assert ids, "the seed data should put events on the map"
+
+    drawn = app.markers()
+    assert sorted(drawn) == ids
+    assert app.event_count() == len(drawn)
+    assert app.shown_counts() == (n_selected, len(seed.events))
+
+    # Rendered offline: Leaflet came from the app's own static files, and the Natural Earth borders were drawn.
+    leaflet = app.map_eval("""() => performance.getEntriesByType('resource').map(e => e.name)
+                                     .filter(u => /leaflet(\\.min)?\\.js$/.test(u))""")
+    assert leaflet and all(u.startswith(seed_server.url + "app/static/vendor/") for u in leaflet), leaflet
+    app.page.wait_for_function("""() => {
+        const w = document.querySelector('iframe[title="streamlit_folium.st_folium"]').contentWindow;
+        let n = 0; w.map.eachLayer(l => { if (l.options && l.options.pane === 'cm-basemap') n++; });
+        return n > 10; }""")
+
+
+# (thumb, key, presses): a move that keeps the notice about events outside Syria, and one that removes it.
+SLIDER_MOVES = [
+    pytest.param("start", "ArrowRight", 1, id="start-thumb-one-day-later"),
+    pytest.param("end", "ArrowLeft", 3, id="end-thumb-before-the-moscow-events"),
+]
+
+
+@pytest.mark.parametrize(("thumb", "key", "presses"), SLIDER_MOVES)
+def test_keyboard_slider_changes_markers_and_keeps_the_view(open_app, seed_server, seed, thumb, key, presses):
+    app = open_app(seed_server)
+    app.wait_map()
+    before = app.markers()
+
+    # The user zooms in with the + button and drags the map somewhere else.
+    zoom0 = app.view()["zoom"]
+    app.page.frame_locator('iframe[title="streamlit_folium.st_folium"]').locator(".leaflet-control-zoom-in").click()
+    app.map_eval("(map, L, z) => new Promise(r => map.getZoom() > z && !map._animatingZoom ? r() : "
+                 "map.once('zoomend', () => r()))", zoom0)
+    app.wait_map_still()
+    box = app.iframe_box()
+    x, y = box["x"] + box["width"] * 0.8, box["y"] + box["height"] * 0.75  # over Iraq: no marker to hit
+    start = app.view()
+    app.page.mouse.move(x, y)
+    app.page.mouse.down()
+    for i in range(1, 13):
+        app.page.mouse.move(x - 10 * i, y - 6 * i)
+    app.page.mouse.up()
+    app.wait_map_still()
+    app.wait_idle()  # a pan may rerun the script (st_folium returns the view)
+    left = app.view()
+    assert left["zoom"] == zoom0 + 1
+    assert (left["lat"], left["lng"]) != (start["lat"], start["lng"]), "the mouse drag did not pan the map"
+    app.map_eval("() => { window.__cmSameMap = true; }")
+
+    # Move one thumb of the sidebar's date slider with the keyboard, a day per key press.
+    lo, hi = app.date_window()
+    step = dt.timedelta(days=presses if key == "ArrowRight" else -presses)
+    target = (lo + step, hi) if thumb == "start" else (lo, hi + step)
+    ids, n_selected = expected_ids(seed, target)
+    assert ids != sorted(before), "this slider move should change the events shown"
+    app.date_thumb(thumb).focus()
+    for _ in range(presses):
+        app.page.keyboard.press(key)
+    app.page.wait_for_function("([el, want]) => el.getAttribute('aria-valuetext') === want",
+                               arg=[app.date_thumb(thumb).element_handle(), target[thumb == "end"].isoformat()])
+    app.wait_markers(ids)
+    app.wait_idle()
+    app.wait_map_still()
+
+    assert sorted(app.markers()) == ids
+    assert app.shown_counts()[0] == n_selected
+    same_map = app.map_eval("() => window.__cmSameMap === true")
+    after = app.view()
+    assert after["zoom"] == left["zoom"], (
+        f"zoom {left['zoom']} -> {after['zoom']}"
+        + ("" if same_map else ": the map's iframe was re-created by the rerun, so the view reset"))
+    assert (after["lat"], after["lng"]) == pytest.approx((left["lat"], left["lng"]), abs=1e-6), (
+        f"centre moved from {left} to {after}"
+        + ("" if same_map else ": the map's iframe was re-created by the rerun, so the view reset"))
+    assert same_map, "the map's iframe was re-created by the rerun"
+
+
+def _squash(s: str) -> str:
+    return re.sub(r"\s+", " ", unicodedata.normalize("NFC", s)).strip()
+
+
+def test_clicking_a_marker_opens_its_claim_ledger_with_rtl_arabic(open_app, seed_server, seed):
+    app = open_app(seed_server)
+    app.wait_map()
+    row = seed.events.set_index("event_id").loc[AIN_ISSA]
+    lat, lon = float(row["lat"]), float(row["lon"])
+    assert app.markers_at(lat, lon) == [AIN_ISSA], "the click point should hit only this event's marker"
+
+    app.click_map_at(lat, lon)
+    ledger = app.ledger()
+    ledger.wait_for()
+    app.wait_idle()
+    app.page.mouse.move(5, 5)  # no tooltip over the screenshot
+
+    text = _squash(ledger.inner_text())
+    assert _squash(row["title_en"]) in text
+    claims = seed.claims[seed.claims["event_id"] == AIN_ISSA]
+    assert f"Claim ledger ({len(claims)})" in text
+    for claimant in claims["claimant"]:
+        assert _squash(claimant) in text
+    for stance in ("Asserts", "Denies", "Aware of reports"):
+        assert stance in text
+
+    quotes = [_squash(q) for q in claims["quote_ar"] if q]
+    rtl = ledger.locator("blockquote[dir=rtl]")
+    assert rtl.count() == len(quotes) > 0
+    shown = [_squash(t) for t in rtl.all_inner_texts()]
+    for q in quotes:
+        assert q in shown
+    directions = rtl.evaluate_all("els => els.map(e => getComputedStyle(e).direction)")
+    assert directions == ["rtl"] * len(quotes)
+    assert all(b.get_attribute("lang") == "ar" for b in rtl.all())
+
+    # The Event list follows the click, and the map marks the event (a bigger marker).
+    assert app.event_box().input_value().endswith(f"({AIN_ISSA})")
+    app.page.wait_for_function("""(id) => {
+        const w = document.querySelector('iframe[title="streamlit_folium.st_folium"]').contentWindow;
+        let mine = null, others = 0;
+        w.map.eachLayer(l => { if (l instanceof w.L.CircleMarker && l.options.className === 'cm-event') {
+            if (l.feature.properties.id === id) mine = l.getRadius();
+            else others = Math.max(others, l.getRadius()); } });
+        return mine !== null && mine > others; }""", arg=AIN_ISSA)

@@ -1,0 +1,42 @@
+"""Every page of the app, reached through the sidebar navigation, loads without an exception shown."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def app_pages() -> list[tuple[str, str]]:
+    """(script, title) of every ``st.Page(...)`` in app.py, in navigation order."""
+    source = (REPO / "app.py").read_text(encoding="utf-8")
+    pages = []
+    for call in re.finditer(r"st\.Page\((.*?)\)", source, flags=re.S):
+        script = re.match(r'\s*["\']([^"\']+)["\']', call.group(1))
+        title = re.search(r'title\s*=\s*["\']([^"\']+)["\']', call.group(1))
+        if script and title:
+            pages.append((script.group(1), title.group(1)))
+    return pages
+
+
+PAGES = app_pages()
+
+
+def test_app_py_lists_pages():
+    assert len(PAGES) >= 4, PAGES
+
+
+@pytest.mark.parametrize(("script", "title"), PAGES, ids=[s for s, _ in PAGES])
+def test_page_loads_without_an_exception(open_app, seed_server, script, title):
+    app = open_app(seed_server)
+    assert app.nav_link(title).count() == 1, f"no sidebar link named {title!r}"
+    app.go_to_page(title)
+    assert app.exceptions() == []
+    assert app.page.locator("h1").first.is_visible()
+    if script.endswith("map.py"):
+        app.wait_map()
+    app.wait_idle()
+    assert app.exceptions() == [], f"{title}: an exception is shown"
