@@ -42,8 +42,12 @@ lang = ss.get("lang") or "en"
 
 if present:
     st.html(ui.PRESENTATION_CSS)
-for notice in ss.pop("_url_notices", []):
-    st.toast(ui.md_escape(notice), icon=":material/link_off:")
+notices = ss.get("_url_notices", [])
+if notices and st.button("Dismiss the link notice", key="dismiss_notice"):
+    ss["_url_notices"] = notices = []
+if notices:  # escaped HTML, not Markdown: a link's values must never render as links or formatting
+    st.html('<div class="cm-notice" role="status" style="background:#fff4e5;border-left:4px solid #e69f00;'
+            'padding:.4em .7em;font:14px sans-serif">' + "<br>".join(ui.escape(n) for n in notices) + "</div>")
 
 st.title("Conflict events and the claims about them" if lang == "en" else "الأحداث والروايات المتضاربة حولها")
 

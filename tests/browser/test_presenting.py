@@ -64,9 +64,9 @@ def test_a_copied_link_reopens_the_same_view_in_a_fresh_browser(open_app, seed_s
 def test_a_bad_link_shows_a_notice_and_the_page_still_works(open_app, seed_server):
     app = open_app(seed_server, "?event=no-such-event&from=2018-02-30&z=banana&status=contested")
     app.wait_map()
-    toasts = app.page.locator('[data-testid="stToast"]')
-    toasts.first.wait_for()
-    text = " ".join(toasts.all_inner_texts())
+    notice = app.page.locator(".cm-notice")
+    notice.wait_for()
+    text = notice.inner_text()
     assert "no such event" in text and "not a date" in text
     assert app.exceptions() == []
     assert "ain-issa-ied" in app.markers()  # the valid part (status=contested) still applied
