@@ -20,6 +20,7 @@ import os
 import re
 from pathlib import Path
 
+import pandas as pd
 import streamlit as st
 
 from conflictmap import schema
@@ -141,7 +142,8 @@ def sidebar_filters(data: Dataset) -> Filters:
     sb.markdown("### Filters")
     types = sb.multiselect("Event type", sorted(ev["event_type"].unique()), key="f_types", on_change=_keep,
                            args=("f_types",))
-    statuses = sb.multiselect("Status", [s for s in schema.STATUSES if s in set(ev["status"])], key="f_status",
+    present = set(ev["status"].unique())
+    statuses = sb.multiselect("Status", [s for s in schema.STATUSES if s in present], key="f_status",
                               on_change=_keep, args=("f_status",), format_func=lambda s: STATUS_LABELS[s])
     actors = sb.multiselect("Actor or claimant", all_actors(data), key="f_actors", on_change=_keep, args=("f_actors",))
     text = sb.text_input("Search (Arabic or English)", key="f_text", on_change=_keep, args=("f_text",),
@@ -283,13 +285,21 @@ h1 {font-size: 2.1rem !important;}
 </style>"""
 
 
+def event_titles(events: pd.DataFrame, lang: str) -> dict[str, str]:
+    """event_id -> title in the page's language (English where the Arabic title is empty), in row order."""
+    col = "title_ar" if lang == "ar" else "title_en"
+    return dict(zip(events["event_id"], events[col].where(events[col] != "", events["title_en"]), strict=True))
+
+
 def download_buttons(data: Dataset, selection) -> None:
     """CSV, GeoJSON and a standalone HTML map of exactly the current selection."""
     from conflictmap import export
 
-    st.download_button("CSV (spreadsheet-safe)", export.to_csv(selection), file_name="conflictmap-events.csv",
+    # The files are built when a button is clicked (``data=`` a callable), never on a rerun: building the
+    # GeoJSON of a 200,000-event selection takes minutes, and a slider move must not wait for it.
+    st.download_button("CSV (spreadsheet-safe)", lambda: export.to_csv(selection), file_name="conflictmap-events.csv",
                        mime="text/csv", use_container_width=True)
-    st.download_button("GeoJSON (with claims)", export.to_geojson_text(data, selection),
+    st.download_button("GeoJSON (with claims)", lambda: export.to_geojson_text(data, selection),
                        file_name="conflictmap-events.geojson", mime="application/geo+json", use_container_width=True)
     if st.button("Prepare standalone HTML map", use_container_width=True,
                  help="One file that works offline: map, time slider, claim ledgers, legend and sources"):

@@ -3,7 +3,7 @@
     python benchmarks/profile_rerun.py [--size 200000] [--top 40]
 
 Starts ``streamlit run app.py`` (``CONFLICTMAP_DATA`` = the synthetic file of that
-size, see ``generate.py``; ``--defer-downloads`` as in ``run.py``) under a wrapper that profiles every script run into
+size, see ``generate.py``) under a wrapper that profiles every script run into
 ``benchmarks/data/profiles/<size>/run-<k>.prof``, opens the map page in headless
 Chromium, moves the date slider as ``run.py`` does (start thumb to 70 %, zoom in,
 then one measured ``PageUp``), and prints the slowest calls of the first run (page
@@ -51,8 +51,6 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--size", type=int, default=200_000)
     ap.add_argument("--top", type=int, default=40)
-    ap.add_argument("--defer-downloads", action="store_true",
-                    help="the download buttons build their files on click (see run.py --defer-downloads)")
     args = ap.parse_args(argv)
     csv = generate.ensure(run.DATA, args.size)
     cache = run.DATA / "cache" / str(args.size)
@@ -60,11 +58,8 @@ def main(argv: list[str] | None = None) -> int:
     out.mkdir(parents=True, exist_ok=True)
     for old in out.glob("run-*.prof"):
         old.unlink()
-    if args.defer_downloads:
-        wrapper = Path(run.defer_wrapper(WRAPPER, "profiled_deferred_streamlit.py"))
-    else:
-        wrapper = out / "profiled_streamlit.py"
-        wrapper.write_text(WRAPPER + run.STREAMLIT_MAIN)
+    wrapper = out / "profiled_streamlit.py"
+    wrapper.write_text(WRAPPER + run.STREAMLIT_MAIN)
     os.environ["CM_PROFILE_DIR"] = str(out)
     run.link_static()
     from playwright.sync_api import sync_playwright

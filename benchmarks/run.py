@@ -224,52 +224,11 @@ def time_import(csv: Path, cache_dir: Path, *, cold: bool) -> dict:
     return result
 
 
-# The --defer-downloads variant: the app as it is, except that ui.download_buttons builds its files when a button is
-# clicked (st.download_button's deferred ``data=callable``) instead of on every run. It stands in for that fix, so the
-# figures show what the rest of the app costs.
-DEFER_PATCH = """
-import inspect, sys
-sys.path.insert(0, {repo!r})
-import streamlit as st
-import ui
-from conflictmap import export
-
-_original = ui.download_buttons
-
-
-def download_buttons(data, selection):
-    st.download_button("CSV (spreadsheet-safe)", lambda: export.to_csv(selection), file_name="conflictmap-events.csv",
-                       mime="text/csv", use_container_width=True)
-    st.download_button("GeoJSON (with claims)", lambda: export.to_geojson_text(data, selection),
-                       file_name="conflictmap-events.geojson", mime="application/geo+json", use_container_width=True)
-    if st.button("Prepare standalone HTML map", use_container_width=True):
-        try:
-            st.session_state["_export_html"] = export.to_standalone_html(data, selection)
-        except export.ExportError as exc:
-            st.error(str(exc))
-    if st.session_state.get("_export_html"):
-        st.download_button("Download HTML map", st.session_state["_export_html"], file_name="conflictmap.html",
-                           mime="text/html", use_container_width=True, on_click="ignore")
-
-
-if list(inspect.signature(_original).parameters) == ["data", "selection"]:
-    ui.download_buttons = download_buttons
-    print("benchmark: ui.download_buttons deferred", flush=True)
-else:
-    print("benchmark: ui.download_buttons has changed; NOT deferred", flush=True)
-"""
 STREAMLIT_MAIN = """
 import sys
 from streamlit.web.cli import main
 sys.exit(main())
 """
-
-
-def defer_wrapper(before: str = "", name: str = "defer_downloads_streamlit.py") -> str:
-    """A script standing in for ``python -m streamlit`` that applies the patch (after ``before``)."""
-    path = DATA / name
-    path.write_text(before + DEFER_PATCH.format(repo=str(REPO)) + STREAMLIT_MAIN)
-    return str(path)
 
 
 # --- the server ----------------------------------------------------------------------------------------
@@ -773,8 +732,7 @@ def breakdown(csv: Path, cache_dir: Path, windows: list[tuple[str, str]], zoom: 
 
 # --- one size -----------------------------------------------------------------------------------------------
 
-def run_size(browser, n: int, repeats: int, naive_max: int, quiet: tuple[float, float], busy_s: float,
-             defer: bool) -> dict:
+def run_size(browser, n: int, repeats: int, naive_max: int, quiet: tuple[float, float], busy_s: float) -> dict:
     csv = generate.ensure(DATA, n)
     cache = DATA / "cache" / str(n)
     res: dict = {"n": n, "csv_mb": csv.stat().st_size / 1e6, "repeats": repeats,
@@ -792,8 +750,7 @@ def run_size(browser, n: int, repeats: int, naive_max: int, quiet: tuple[float, 
         res["naive_skipped"] = (f"not run (would take minutes): N > --naive-max {naive_max:,}; the baseline's "
                                 f"100k one-Marker-per-event map was never ready after 11 minutes")
     for mode, script in apps:
-        wrapper = defer_wrapper() if defer and mode == "ours" else None
-        server = Server(script, csv, cache, f"{mode}-{n}{'-deferred' if wrapper else ''}", wrapper=wrapper)
+        server = Server(script, csv, cache, f"{mode}-{n}")
         res[f"load_before_{mode}"] = wait_quiet(*quiet)
         try:
             t = time.perf_counter()
@@ -888,82 +845,64 @@ def ratio(naive: dict | None, ours: dict | None) -> str:
     return f"{x:.0f}×" if x >= 10 else f"{x:.1f}×"
 
 
-DEFERRED = "deferred-downloads"
-
-
 def column_label(r: dict) -> str:
-    return f"{r['n']:,}" + (" †" if r.get("variant") == DEFERRED else "")
+    return f"{r['n']:,}"
 
 
 def column_order(results: dict[str, dict]) -> list[str]:
-    return sorted(results, key=lambda k: (results[k]["n"], results[k].get("variant") == DEFERRED))
+    return sorted(results, key=lambda k: results[k]["n"])
 
 
 def verdict(key: str, sums: dict[str, dict], results: dict[str, dict]) -> tuple[str, list[tuple[str, str]]]:
-    """(target text, [(measured text, ✓/✗/?)] for the as-is app and, if measured, the † variant)."""
+    """(target text, [(measured text, ✓/✗/?)])."""
     _label, size, limit, unit = TARGETS[key]
     target = f"≤ {limit:g} {unit}" if unit != "MB" else f"≤ {limit / 1024:g} GB"
-    out = []
-    for variant in ("as-is", DEFERRED):
-        cols = [k for k in column_order(results) if results[k].get("variant", "as-is") == variant]
-        mark = " †" if variant == DEFERRED else ""
-        if not cols:
-            continue
-        if key == "bytes":
-            vals = [(results[k]["n"], sums[k]["ours_move_layer_bpe"], sums[k]["ours_move_bpe"]) for k in cols
-                    if sums[k].get("ours_move_layer_bpe")]
-            if not vals:
-                out.append((f"not measured{mark}", "?"))
-                continue
-            worst = max(v["median"] for _, v, _ in vals)
-            text = "; ".join(f"{n:,}{mark}: {v['median']:.0f} B ({a['median']:.0f} B)" for n, v, a in vals)
-            out.append((text, "✓" if worst <= limit else "✗"))
-            continue
-        col = next((k for k in cols if results[k]["n"] == size), None)
-        if col is None:
-            if variant == "as-is":
-                out.append(("not run at this size", "?"))
-            continue
-        s = sums[col]
-        if key in ("cold", "warm"):
-            v = s[key]
-            out.append((fmt_s(v) + mark, ("✓" if v["median"] <= limit else "✗") if v else "?"))
-        elif key.startswith("slider"):
-            v = s["ours_move"]
-            if not v:
-                why = "; ".join(e for e in s["ours_errors"] if "slider moves" in e or "settle" in e)[:160]
-                out.append((f"not measured{mark}" + (f" ({why})" if why else ""), "✗" if why else "?"))
-                continue
-            ok = v["median"] <= limit
-            text = fmt_s(v) + mark
-            if key == "slider_200k":
-                kept = s["ours_kept"] or "0/0"
-                ok = ok and kept.split("/")[0] == kept.split("/")[1]
-                text += f", view kept {kept}"
-            out.append((text, "✓" if ok else "✗"))
-        elif key == "open_200k":
-            v = s["ours_open"]
-            out.append((fmt_s(v) + mark, ("✓" if v["median"] <= limit else "✗") if v else "?"))
-        elif key == "rss":
-            v = s["ours_rss"]
-            out.append(((f"{v:,.0f} MB" if v else "not measured") + mark, ("✓" if v <= limit else "✗") if v else "?"))
-    return target, out
+    return target, [_measured(key, size, limit, sums, results)]
+
+
+def _measured(key: str, size: int, limit: float, sums: dict[str, dict], results: dict[str, dict]) -> tuple[str, str]:
+    cols = column_order(results)
+    if key == "bytes":
+        vals = [(results[k]["n"], sums[k]["ours_move_layer_bpe"], sums[k]["ours_move_bpe"]) for k in cols
+                if sums[k].get("ours_move_layer_bpe")]
+        if not vals:
+            return "not measured", "?"
+        worst = max(v["median"] for _, v, _ in vals)
+        text = "; ".join(f"{n:,}: {v['median']:.0f} B ({a['median']:.0f} B)" for n, v, a in vals)
+        return text, "✓" if worst <= limit else "✗"
+    col = next((k for k in cols if results[k]["n"] == size), None)
+    if col is None:
+        return "not run at this size", "?"
+    s = sums[col]
+    if key in ("cold", "warm"):
+        v = s[key]
+        return fmt_s(v), ("✓" if v["median"] <= limit else "✗") if v else "?"
+    if key.startswith("slider"):
+        v = s["ours_move"]
+        if not v:
+            why = "; ".join(e for e in s["ours_errors"] if "slider moves" in e or "settle" in e)[:160]
+            return "not measured" + (f" ({why})" if why else ""), "✗" if why else "?"
+        ok = v["median"] <= limit
+        text = fmt_s(v)
+        if key == "slider_200k":
+            kept = s["ours_kept"] or "0/0"
+            ok = ok and kept.split("/")[0] == kept.split("/")[1]
+            text += f", view kept {kept}"
+        return text, "✓" if ok else "✗"
+    if key == "open_200k":
+        v = s["ours_open"]
+        return fmt_s(v), ("✓" if v["median"] <= limit else "✗") if v else "?"
+    v = s["ours_rss"]  # key == "rss"
+    return (f"{v:,.0f} MB" if v else "not measured"), ("✓" if v <= limit else "✗") if v else "?"
 
 
 def render(results: dict[str, dict], info: dict, argv: list[str]) -> str:
     cols = column_order(results)
     sums = {k: summarise(results[k]) for k in cols}
-    any_deferred = any(results[k].get("variant") == DEFERRED for k in cols)
     lines = ["# Performance", "",
              "The on-demand benchmark (`benchmarks/run.py`): synthetic ACLED exports of Syria at several sizes, "
              "imported, then served by the app and by the naive Streamlit + Folium pattern side by side, and driven "
              "in headless Chromium. Figures are **min / median** over the repeats (one figure: a single run).", ""]
-    if any_deferred:
-        lines += ["**†** = measured with `--defer-downloads`: the app as it is, except that the *Download this "
-                  "selection* buttons build their files when clicked (`st.download_button(data=callable)`) instead "
-                  "of on every run (`ui.download_buttons`). Without that, every run of the map page builds the "
-                  "GeoJSON export of the whole selection (several ms per event) after the map, which keeps the "
-                  "server busy for minutes at 100k+ and blocks the next rerun.", ""]
     lines += ["## Machine", "",
               f"- {info['nproc']} cores ({info['cpu'] or 'unknown CPU'}), {info['ram']} RAM, {info['os']}",
               f"- Chromium {info.get('chromium', '?')} (Debian, headless), Python {info['python']}",
@@ -1092,7 +1031,6 @@ def render(results: dict[str, dict], info: dict, argv: list[str]) -> str:
               "python benchmarks/run.py                       # 1k, 10k, 100k, 200k; naive up to 10k",
               "python benchmarks/run.py --sizes 1000,10000 --repeats 3",
               "python benchmarks/run.py --sizes 100000,200000 --repeats-large 2   # adds columns to the table",
-              "python benchmarks/run.py --sizes 200000 --defer-downloads          # the † variant",
               "python benchmarks/profile_rerun.py --size 200000                   # cProfile of the script runs",
               "python benchmarks/generate.py --sizes 1000 --out /tmp/acled       # only the synthetic files",
               "```", "",
@@ -1168,9 +1106,6 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--load-wait", type=float, default=300, help="longest wait for that, in seconds (then go on)")
     ap.add_argument("--busy-timeout", type=float, default=300,
                     help="longest wait, in seconds, for a script run to end before a slider move")
-    ap.add_argument("--defer-downloads", action="store_true",
-                    help="measure a variant of the app whose download buttons build their files on click "
-                         "(reported as a separate column)")
     args = ap.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
     if not Path(CHROMIUM).exists():
@@ -1191,10 +1126,9 @@ def main(argv: list[str] | None = None) -> int:
             info["chromium"] = browser.version
             for n in sizes:
                 repeats = args.repeats_large if n >= LARGE else args.repeats
-                key = f"{n}-deferred" if args.defer_downloads else str(n)
+                key = str(n)
                 new = run_size(browser, n, repeats, args.naive_max, (args.max_load, args.load_wait),
-                               args.busy_timeout, args.defer_downloads)
-                new["variant"] = DEFERRED if args.defer_downloads else "as-is"
+                               args.busy_timeout)
                 old = results.get(key) or {}
                 if "naive" not in new and "naive" in old:  # keep an earlier naive measurement of this size
                     new["naive"] = old["naive"]

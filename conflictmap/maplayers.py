@@ -44,9 +44,12 @@ BASEMAPS = {
 }
 BASEMAP_URL = "/app/static/vendor/basemap/countries.geojson"
 
-# Above this many events, titles are left out of the payload: the browser gets
-# ids, coordinates, status and dates only (about 40 bytes each); details come on click.
-TITLE_LIMIT = 300
+# Above this many events drawn, titles are left out of the payload: the browser gets
+# ids, coordinates, status and dates only (about 40 bytes each), the tooltip shows the
+# id, day and status, and the title and claims come from the server on click. At or
+# below it (a story, one town, the seed articles) titles ride along for hover, at a
+# bounded cost of a few KB.
+TITLE_LIMIT = 30
 # Above this many events in view, the map shows grid cells with counts instead.
 POINT_LIMIT = 4000
 
@@ -232,11 +235,14 @@ class EventLayer(MacroElement):
           var group = {{ this._parent.get_name() }};
           var D = {{ this.data_json }};
           var colours = {{ this.colours_json }};
+          var labels = {{ this.labels_json }};
           function day(n) { return new Date(n * 864e5).toISOString().slice(0, 10); }
           function tag(layer, i) { layer.feature = {type: 'Feature', properties: {id: D.id[i]}}; return layer; }
           function tip(layer, i) {
-            layer.bindTooltip(function () { return (D.title ? D.title[i] : D.id[i]) + ' · ' + day(D.d[i]); },
-                              {direction: 'top', sticky: true});
+            layer.bindTooltip(function () {
+              return D.title ? D.title[i] + ' · ' + day(D.d[i])
+                             : D.id[i] + ' · ' + day(D.d[i]) + ' · ' + labels[D.s[i]] + ' (click for the claims)';
+            }, {direction: 'top', sticky: true});
           }
           for (var i = 0; i < D.id.length; i++) {
             var c = colours[D.s[i]];
@@ -269,6 +275,7 @@ class EventLayer(MacroElement):
         self._name = "EventLayer"
         self.data_json = json_for_script(data)
         self.colours_json = json_for_script([STATUS_COLOURS[s] for s in STATUSES])
+        self.labels_json = json_for_script([STATUS_LABELS[s] for s in STATUSES])
 
 
 class GridLayer(MacroElement):

@@ -81,8 +81,8 @@ def apply_filters(data: Dataset, f: Filters) -> pd.DataFrame:
 
 def all_actors(data: Dataset) -> list[str]:
     """Every actor and claimant, for the actor filter."""
-    names = pd.concat([data.events["actor1"], data.events["actor2"], data.claims["claimant"]])
-    return sorted({n for n in names if isinstance(n, str) and n})
+    names = pd.concat([data.events["actor1"], data.events["actor2"], data.claims["claimant"]]).dropna().unique()
+    return sorted(n for n in names if isinstance(n, str) and n)
 
 
 def date_clusters(events: pd.DataFrame, gap_days: int = 180) -> list[tuple[dt.date, dt.date, int]]:
@@ -90,17 +90,18 @@ def date_clusters(events: pd.DataFrame, gap_days: int = 180) -> list[tuple[dt.da
 
     Returns (first day, last day, number of events) per cluster, for the
     timeline's quick jumps: the seed data has two clusters six years apart.
+    A gap is measured from the latest end so far to the next start.
     """
     if events.empty:
         return []
-    starts = events["date_start"].sort_values()
-    ends = events["date_end"].reindex(starts.index)
-    clusters: list[tuple[dt.date, dt.date, int]] = []
-    lo, hi, n = starts.iloc[0], ends.iloc[0], 0
-    for s, e in zip(starts, ends, strict=True):
-        if (s - hi).days > gap_days:
-            clusters.append((lo.date(), hi.date(), n))
-            lo, hi, n = s, e, 0
-        hi, n = max(hi, e), n + 1
-    clusters.append((lo.date(), hi.date(), n))
-    return clusters
+    day = np.timedelta64(1, "D")
+    start = events["date_start"].to_numpy("datetime64[ns]")
+    end = events["date_end"].fillna(events["date_start"]).to_numpy("datetime64[ns]")
+    order = np.argsort(start, kind="stable")
+    start, end = start[order], np.maximum(end[order], start[order])
+    reach = np.maximum.accumulate(end)                   # the latest end up to each event
+    breaks = np.flatnonzero((start[1:] - reach[:-1]) // day > gap_days) + 1
+    firsts = np.concatenate([[0], breaks])
+    lasts = np.concatenate([breaks, [len(start)]])
+    return [(pd.Timestamp(start[a]).date(), pd.Timestamp(reach[b - 1]).date(), int(b - a))
+            for a, b in zip(firsts, lasts, strict=True)]

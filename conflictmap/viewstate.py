@@ -18,6 +18,8 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
+import pandas as pd
+
 from .load import Dataset
 from .schema import STATUSES
 
@@ -104,23 +106,25 @@ def from_query(params: Mapping[str, Sequence[str]], data: Dataset, *, basemaps: 
         d_from = d_to = None
     v = replace(v, date_from=d_from, date_to=d_to)
 
-    def members(key: str, allowed: set[str], what: str) -> tuple[str, ...]:
+    def members(key: str, columns: Sequence[pd.Series], what: str) -> tuple[str, ...]:
         values = [s for s in params.get(key) or [] if s]
+        if not values:  # most links: no need to look through 200,000 rows
+            return ()
+        allowed = {x for col in columns for x in col[col.isin(values)].unique()}
         bad = [s for s in values if s not in allowed]
         if bad:
             notices.append(f"Ignored unknown {what}: {', '.join(map(repr, bad))}.")
         return tuple(s for s in values if s in allowed)
 
     ev = data.events
-    actors = set(ev["actor1"]) | set(ev["actor2"]) | set(data.claims["claimant"])
-    v = replace(v, event_types=members("type", set(ev["event_type"]), "event type"),
-                statuses=members("status", set(STATUSES), "status"),
-                actors=members("actor", actors - {""}, "actor"),
+    v = replace(v, event_types=members("type", [ev["event_type"]], "event type"),
+                statuses=members("status", [pd.Series(STATUSES)], "status"),
+                actors=members("actor", [ev["actor1"], ev["actor2"], data.claims["claimant"]], "actor"),
                 text=(_one(params, "q") or "")[:200])
 
     event = _one(params, "event")
     if event:
-        if event in set(ev["event_id"]):
+        if (ev["event_id"] == event).any():
             v = replace(v, event=event)
         else:
             notices.append(f"Ignored event={event!r}: no such event in this data.")

@@ -6,6 +6,8 @@ changes. The view moves only when ``center``/``zoom`` change, i.e. on an
 explicit action (Syria, Fit all, a story step, a shared link).
 """
 
+import html
+
 import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
@@ -25,6 +27,8 @@ from conflictmap.maplayers import (
 )
 from conflictmap.select import apply_filters
 from conflictmap.stories import step_view, story_lengths, story_path
+
+PICK_LIMIT = 1000
 
 ui.require_entrypoint()
 data = ui.dataset()
@@ -151,11 +155,11 @@ with left:
         st.caption("Map scripts are loaded from public CDNs (local copies not installed: "
                    "run `python -m conflictmap assets install`).")
     clicked = ((out or {}).get("last_active_drawing") or {}).get("properties", {}).get("id")
-    # The layer carries HTML-escaped ids (they are shown in tooltips); map them back to the real ones.
-    clicked = {ui.escape(i): i for i in selection["event_id"]}.get(clicked, clicked)
+    # The layer carries HTML-escaped ids (they are shown in tooltips); unescape is the exact inverse.
+    clicked = html.unescape(clicked) if isinstance(clicked, str) else None
     if clicked and clicked != ss.get("last_click"):
         ss["last_click"] = clicked
-        if clicked in set(data.events["event_id"]):
+        if (data.events["event_id"] == clicked).any():
             ss["selected_event"] = clicked
             ss["highlight_claim"] = None
             st.rerun()
@@ -170,22 +174,27 @@ with left:
         st.bar_chart(counts.rename("events"), height=140, x_label=None, y_label="events")
 
 with right:
-    ids = selection["event_id"].tolist()
-    title_col = "title_ar" if lang == "ar" else "title_en"
-    titles = dict(zip(data.events["event_id"], data.events[title_col].where(data.events[title_col] != "",
-                                                                             data.events["title_en"]), strict=True))
     current = ss["selected_event"]
+    in_selection = current is not None and bool((selection["event_id"] == current).any())
     if not present:
-        options = ids if current in ids or current is None else [current, *ids]
+        # The picker lists at most PICK_LIMIT events (the latest): every option is sent to the browser on
+        # every run, and 200,000 of them are a megabyte per slider move.
+        shown = selection if len(selection) <= PICK_LIMIT else selection.nlargest(PICK_LIMIT, "date_start")
+        titles = ui.event_titles(shown if current is None or current in set(shown["event_id"])
+                                 else pd.concat([data.events[data.events["event_id"] == current], shown]), lang)
+        options = list(titles)
         choice = st.selectbox("Event", options, index=options.index(current) if current in options else None,
-                              format_func=lambda i: f"{titles.get(i, i)} ({i})",
+                              format_func=lambda i: f"{titles[i]} ({i})",
                               placeholder="Click a marker or pick an event", key=f"pick_{current}")
+        if len(selection) > PICK_LIMIT:
+            st.caption(f"The list holds the latest {PICK_LIMIT:,} of {len(selection):,} events: narrow the dates or "
+                       "search (sidebar), or click a marker.")
         if choice != current:
             ss["selected_event"] = choice
             ss["highlight_claim"] = None
             st.rerun()
     if current:
-        if current not in ids:
+        if not in_selection:
             st.caption("This event is outside the current filters.")
         st.html(ui.event_panel_html(data, current, highlight_claim=ss.get("highlight_claim"), lang=lang))
         row = data.events[data.events["event_id"] == current]

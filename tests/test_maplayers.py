@@ -6,7 +6,15 @@ import re
 import pytest
 
 from conflictmap.load import load_dataset
-from conflictmap.maplayers import base_map, event_layers, halo_radius_m, layer_data, outside_bounds, standalone_map
+from conflictmap.maplayers import (
+    TITLE_LIMIT,
+    base_map,
+    event_layers,
+    halo_radius_m,
+    layer_data,
+    outside_bounds,
+    standalone_map,
+)
 from conflictmap.text import escape
 from tests.conftest import PAYLOAD, PAYLOADS, claim, event, place, source
 
@@ -153,12 +161,19 @@ def test_zooming_in_shows_individual_events(make_data):
     assert 0 < len(payload["id"]) < len(data.events)
 
 
-def test_bytes_per_event_drawn_stay_small(make_data):
-    data = many_events(make_data, 1000)
+@pytest.mark.parametrize("n", [TITLE_LIMIT + 1, 1000])
+def test_bytes_per_event_drawn_stay_small(make_data, n):
+    data = many_events(make_data, n)
     kind, payload, raw = layer_json(event_layers(data.events, data.places))
-    assert kind == "events" and len(payload["id"]) == 1000
+    assert kind == "events" and len(payload["id"]) == n
     assert "title" not in payload                        # details come from the server on click
-    assert len(raw.encode("utf-8")) / 1000 <= 60
+    assert len(raw.encode("utf-8")) / n <= 60
+
+
+def test_a_few_events_carry_their_titles_for_hover(make_data):
+    data = many_events(make_data, TITLE_LIMIT)
+    _, payload, _ = layer_json(event_layers(data.events, data.places))
+    assert payload["title"] == [escape(t) for t in data.events["title_en"]]
 
 
 def test_map_view_reads_st_folium_state():

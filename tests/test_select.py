@@ -51,3 +51,22 @@ def test_date_clusters_split_on_long_gaps(make_data):
                                           event("c", "2024-12-08"), event("d", "2025-03-01")]))
     assert date_clusters(data.events) == [(dt.date(2018, 6, 1), dt.date(2018, 6, 3), 2),
                                           (dt.date(2024, 12, 8), dt.date(2025, 3, 1), 2)]
+
+
+def test_date_clusters_bridge_a_gap_with_a_long_event():
+    """A long event keeps its cluster open: the gap runs from the latest end so far, not the last start."""
+    import itertools
+
+    import numpy as np
+    import pandas as pd
+    rng = np.random.default_rng(3)
+    start = pd.Timestamp("2017-01-01") + pd.to_timedelta(np.sort(rng.integers(0, 3000, 400)), unit="D")
+    end = start + pd.to_timedelta(rng.choice([0, 0, 0, 30, 400], 400), unit="D")
+    events = pd.DataFrame({"date_start": start, "date_end": end}).sample(frac=1, random_state=1)
+    clusters = date_clusters(events, gap_days=10)
+    assert len(clusters) >= 3 and sum(n for _, _, n in clusters) == 400
+    for (_, hi, _), (lo, _, _) in itertools.pairwise(clusters):
+        assert (lo - hi).days > 10                                  # clusters are separated by real gaps
+    for a, b, n in clusters:                                        # ... and each holds exactly its events
+        inside = events[(events["date_start"].dt.date >= a) & (events["date_start"].dt.date <= b)]
+        assert len(inside) == n and inside["date_end"].max().date() == b
