@@ -147,3 +147,38 @@ def test_clicking_a_marker_opens_its_claim_ledger_with_rtl_arabic(open_app, seed
             if (l.feature.properties.id === id) mine = l.getRadius();
             else others = Math.max(others, l.getRadius()); } });
         return mine !== null && mine > others; }""", arg=AIN_ISSA)
+
+
+def test_downloads_hold_exactly_the_selection(open_app, seed_server, seed, tmp_path):
+    """The files are built when the button is clicked, from the selection on screen at that moment."""
+    import pandas as pd
+
+    app = open_app(seed_server)
+    app.wait_map()
+    lo, hi = app.date_window()
+    target = (lo, hi - dt.timedelta(days=3))
+    want = sorted(select_events(seed, date_range=target)["event_id"])
+    assert 0 < len(want) < len(seed.events), "this window should leave some events out"
+    app.date_thumb("end").focus()
+    for _ in range(3):
+        app.page.keyboard.press("ArrowLeft")
+    app.page.wait_for_function("([el, want]) => el.getAttribute('aria-valuetext') === want",
+                               arg=[app.date_thumb("end").element_handle(), target[1].isoformat()])
+    app.wait_idle()
+    assert app.shown_counts()[0] == len(want)
+
+    app.page.get_by_role("button", name="Download this selection").click()
+    with app.page.expect_download() as info:
+        app.page.get_by_role("button", name="CSV (spreadsheet-safe)").click()
+    path = tmp_path / info.value.suggested_filename
+    info.value.save_as(path)
+    assert path.name == "conflictmap-events.csv"
+    assert sorted(pd.read_csv(path, dtype=str)["event_id"]) == want
+
+    with app.page.expect_download() as info:
+        app.page.get_by_role("button", name="GeoJSON (with claims)").click()
+    info.value.save_as(tmp_path / "x.geojson")
+    import json
+    features = json.loads((tmp_path / "x.geojson").read_text(encoding="utf-8"))["features"]
+    assert sorted(f["properties"]["event_id"] for f in features) == want
+    assert not app.exceptions()
