@@ -144,7 +144,7 @@ class Legend(MacroElement):
         {% endmacro %}
     """)
 
-    def __init__(self, scale: float = 1.0, bottom: int = 18) -> None:
+    def __init__(self, scale: float = 1.0, bottom: int = 56) -> None:  # above the two-line scale bar
         super().__init__()
         self._name = "Legend"
         self.scale = float(scale)
@@ -184,7 +184,7 @@ class BasemapLayer(MacroElement):
 
 
 def base_map(basemap: str = "offline", *, basemap_url: str = BASEMAP_URL, basemap_data: dict | None = None,
-             height: str = "100%", legend_scale: float = 1.0, legend_bottom: int = 18,
+             height: str = "100%", legend_scale: float = 1.0, legend_bottom: int = 56,
              legend: bool = True) -> folium.Map:
     """The map with no events on it. Identical output for identical arguments.
 
@@ -194,6 +194,10 @@ def base_map(basemap: str = "offline", *, basemap_url: str = BASEMAP_URL, basema
     m = folium.Map(location=SYRIA_CENTER, zoom_start=SYRIA_ZOOM, tiles=None, max_zoom=18, min_zoom=2, maxZoom=18,
                    prefer_canvas=True, control_scale=True, height=height)
     m._id = "cm"  # a stable name keeps the script (and so the map's identity) stable
+    # Only Leaflet itself: folium's other defaults (jQuery, Bootstrap 5 JS and CSS, Font Awesome, awesome-markers,
+    # Glyphicons; ~600 KB) serve widgets this map never uses, and parsing them delayed every page open.
+    m.default_js = [(n, u) for n, u in m.default_js if n == "leaflet"]
+    m.default_css = [(n, u) for n, u in m.default_css if n == "leaflet_css"]
     name, url, attribution = BASEMAPS.get(basemap, BASEMAPS["offline"])
     m.get_root().header.add_child(folium.Element(MAP_CSS))
     arrows = ArrowHelper()
@@ -326,8 +330,8 @@ def halo_radius_m(events: pd.DataFrame) -> pd.Series:
 
 
 def _status_codes(status: pd.Series) -> np.ndarray:
-    codes = {s: i for i, s in enumerate(STATUSES)}
-    return status.map(codes).fillna(codes["no_claims"]).astype(int).to_numpy()
+    codes = pd.Categorical(status, categories=list(STATUSES)).codes  # hashed once: 4x faster than .map at 200k
+    return np.where(codes < 0, STATUSES.index("no_claims"), codes).astype(int)
 
 
 def layer_data(events: pd.DataFrame, places: pd.DataFrame, *, selected_id: str | None = None) -> dict:

@@ -1,0 +1,41 @@
+"""The events-over-time histogram beside the map."""
+
+import re
+
+import pandas as pd
+
+from conflictmap.render import event_histogram, histogram_svg
+
+
+def bars(svg: str) -> list[tuple[float, str]]:
+    """(bar height, its <title>) for every bar, left to right."""
+    return [(float(h), t) for h, t in re.findall(r'<rect class="cm-bar"[^>]* height="([\d.]+)"[^>]*><title>([^<]*)'
+                                                  r'</title></rect>', svg)]
+
+
+def test_months_with_no_events_show_as_empty_bars():
+    dates = pd.Series(pd.to_datetime(["2018-06-03", "2018-06-04", "2018-09-01"] + ["2024-12-08"] * 5))
+    counts, unit = event_histogram(dates)
+    assert unit == "month"
+    assert counts.sum() == len(dates)
+    assert len(counts) == (2024 - 2018) * 12 + (12 - 6) + 1          # every month from June 2018 to Dec 2024
+    drawn = bars(histogram_svg(counts, unit))
+    assert len(drawn) == len(counts)
+    assert drawn[0][1] == "Jun 2018: 2 events" and drawn[-1][1] == "Dec 2024: 5 events"
+    assert drawn[1] == (0.0, "Jul 2018: 0 events")
+    heights = [h for h, _ in drawn]
+    assert max(heights) == heights[-1] and heights[0] == heights[-1] * 2 / 5   # heights are proportional
+
+
+def test_a_short_span_is_counted_per_day():
+    dates = pd.Series(pd.to_datetime(["2024-12-08", "2024-12-08", "2024-12-10"]))
+    counts, unit = event_histogram(dates)
+    assert unit == "day" and counts.tolist() == [2, 0, 1]
+    svg = histogram_svg(counts, unit)
+    assert [t for _, t in bars(svg)] == ["08 Dec 2024: 2 events", "09 Dec 2024: 0 events", "10 Dec 2024: 1 event"]
+    assert "max 2" in svg
+
+
+def test_no_dates_no_histogram():
+    counts, unit = event_histogram(pd.Series([], dtype="datetime64[ns]"))
+    assert histogram_svg(counts, unit) == ""
