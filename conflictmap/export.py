@@ -325,7 +325,8 @@ def to_standalone_html(data: Dataset, events: pd.DataFrame, *, title: str = "con
         raise ExportError("The offline map assets are not installed, so they cannot be inlined: "
                           "run `python -m conflictmap assets install` first.")
     borders = json.loads(assets.basemap_path(detail="110m").read_text(encoding="utf-8"))
-    m = base_map("offline", basemap_data=borders, legend_bottom=150)  # above the time slider
+    # No layers_js: the export draws its events with folium's Timeline, not EventLayer.
+    m = base_map("offline", basemap_data=borders, legend_bottom=150, layers_js=None)  # above the time slider
     timeline = Timeline(
         _timeline_features(data, events),
         point_to_layer=JsCode("function (f, latlng) { return L.circleMarker(latlng, {radius: 7, color: '#222', "

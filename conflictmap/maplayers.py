@@ -14,6 +14,7 @@ as JSON with ``</`` broken up, so data can never close the script or run.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 
@@ -43,6 +44,11 @@ BASEMAPS = {
                   "Tiles &copy; Esri &mdash; Source: Esri, Maxar, Earthstar Geographics, and the GIS User Community"),
 }
 BASEMAP_URL = "/app/static/vendor/basemap/countries.geojson"
+# The event and grid layers' drawing code: a committed file (not an installed asset), served by Streamlit's
+# static serving; the query string changes with its contents, so a browser never runs a stale copy.
+LAYERS_JS_FILE = Path(__file__).resolve().parent.parent / "static" / "conflictmap-layers.js"
+LAYERS_JS = "/app/static/conflictmap-layers.js?v=" + hashlib.sha256(
+    LAYERS_JS_FILE.read_bytes()).hexdigest()[:12]
 
 # Above this many events drawn, titles are left out of the payload: the browser gets
 # ids, coordinates, status and dates only (about 40 bytes each), the tooltip shows the
@@ -185,8 +191,11 @@ class BasemapLayer(MacroElement):
 
 def base_map(basemap: str = "offline", *, basemap_url: str = BASEMAP_URL, basemap_data: dict | None = None,
              height: str = "100%", legend_scale: float = 1.0, legend_bottom: int = 56,
-             legend: bool = True) -> folium.Map:
+             legend: bool = True, layers_js: str | None = LAYERS_JS) -> folium.Map:
     """The map with no events on it. Identical output for identical arguments.
+
+    ``layers_js`` is the URL of the script :class:`EventLayer` and :class:`GridLayer`
+    call (None: the caller embeds it, or draws no event layers).
 
     ``basemap_data`` embeds the offline borders instead of fetching them (for a
     standalone file); ``legend_scale`` enlarges the legend for a projector.
@@ -197,6 +206,8 @@ def base_map(basemap: str = "offline", *, basemap_url: str = BASEMAP_URL, basema
     # Only Leaflet itself: folium's other defaults (jQuery, Bootstrap 5 JS and CSS, Font Awesome, awesome-markers,
     # Glyphicons; ~600 KB) serve widgets this map never uses, and parsing them delayed every page open.
     m.default_js = [(n, u) for n, u in m.default_js if n == "leaflet"]
+    if layers_js:
+        m.default_js.append(("conflictmap_layers", layers_js))
     m.default_css = [(n, u) for n, u in m.default_css if n == "leaflet_css"]
     name, url, attribution = BASEMAPS.get(basemap, BASEMAPS["offline"])
     m.get_root().header.add_child(folium.Element(MAP_CSS))
@@ -227,50 +238,17 @@ class EventLayer(MacroElement):
 
     Per event the browser receives its id, anchor coordinate, status, start day,
     halo radius and relation code (about 40 bytes); multi-place events add their
-    path. Titles travel only for small selections (``TITLE_LIMIT``): the
-    details come from the server when an event is clicked. Clicking a marker or
-    line sets ``layer.feature.properties.id``, which st_folium returns as
+    path. The drawing code is ``static/conflictmap-layers.js``, loaded once by
+    :func:`base_map` (``LAYERS_JS``), so a rerun sends only data. Titles travel
+    only for small selections (``TITLE_LIMIT``): the details come from the server
+    when an event is clicked. Clicking a marker or line sets ``layer.feature.properties.id``, which st_folium returns as
     ``last_active_drawing``.
     """
 
     _template = Template("""
         {% macro script(this, kwargs) %}
-        (function () {
-          var group = {{ this._parent.get_name() }};
-          var D = {{ this.data_json }};
-          var colours = {{ this.colours_json }};
-          var labels = {{ this.labels_json }};
-          function day(n) { return new Date(n * 864e5).toISOString().slice(0, 10); }
-          function tag(layer, i) { layer.feature = {type: 'Feature', properties: {id: D.id[i]}}; return layer; }
-          function tip(layer, i) {
-            layer.bindTooltip(function () {
-              return D.title ? D.title[i] + ' · ' + day(D.d[i])
-                             : D.id[i] + ' · ' + day(D.d[i]) + ' · ' + labels[D.s[i]] + ' (click for the claims)';
-            }, {direction: 'top', sticky: true});
-          }
-          for (var i = 0; i < D.id.length; i++) {
-            var c = colours[D.s[i]];
-            var sel = D.id[i] === D.selected;
-            if (D.h[i] > 0) {
-              L.circle([D.lat[i], D.lon[i]], {radius: D.h[i], color: c, weight: 1, dashArray: '4 4',
-                fillColor: c, fillOpacity: 0.10, opacity: 0.7, interactive: false}).addTo(group);
-            }
-            var pts = D.p[i];
-            if (pts) {
-              var line = tag(L.polyline(pts, {color: c, weight: sel ? 5 : 3, opacity: 0.85,
-                                              dashArray: D.r[i] === 2 ? '6 6' : null}), i);
-              tip(line, i);
-              line.addTo(group);
-              if (D.r[i] === 3) { window.cmArrows(group, pts); }
-            }
-            var m = tag(L.circleMarker([D.lat[i], D.lon[i]], {radius: sel ? 11 : 7, color: sel ? '#000' : '#222',
-              weight: sel ? 3 : 1, fillColor: c, fillOpacity: 0.9, className: 'cm-event'}), i);
-            tip(m, i);
-            m.addTo(group);
-          }
-          window.cmEventCount = D.id.length;
-          window.cmLayerMode = 'events';
-        })();
+        window.cmDrawEvents({{ this._parent.get_name() }}, {{ this.data_json }}, {{ this.colours_json }},
+                            {{ this.labels_json }});
         {% endmacro %}
     """)
 
@@ -288,25 +266,7 @@ class GridLayer(MacroElement):
 
     _template = Template("""
         {% macro script(this, kwargs) %}
-        (function () {
-          var group = {{ this._parent.get_name() }};
-          var G = {{ this.data_json }};
-          var colours = {{ this.colours_json }};
-          var total = 0;
-          for (var i = 0; i < G.n.length; i++) {
-            total += G.n[i];
-            var r = 5 + 3 * Math.log2(G.n[i]);
-            var m = L.circleMarker([G.lat[i], G.lon[i]], {radius: r, color: '#333', weight: 1,
-              fillColor: colours[G.s[i]], fillOpacity: 0.55, className: 'cm-cell'});
-            m.bindTooltip(G.n[i].toLocaleString() + ' events (click to zoom in)', {direction: 'top'});
-            m.on('click', function (e) {
-              var map = group._map; map.setView(e.latlng, Math.min(map.getZoom() + 2, 14));
-            });
-            m.addTo(group);
-          }
-          window.cmEventCount = total;
-          window.cmLayerMode = 'grid';
-        })();
+        window.cmDrawGrid({{ this._parent.get_name() }}, {{ this.data_json }}, {{ this.colours_json }});
         {% endmacro %}
     """)
 
@@ -448,8 +408,10 @@ def bounds_center_zoom(lats: list[float], lons: list[float]) -> tuple[tuple[floa
 
 def standalone_map(events: pd.DataFrame, places: pd.DataFrame, *, basemap_url: str = BASEMAP_URL,
                    basemap: str = "offline") -> folium.Map:
-    """A plain folium map with the events on it, for saving as HTML outside Streamlit."""
-    m = base_map(basemap, basemap_url=basemap_url)
+    """A plain folium map with the events on it, for saving as HTML outside Streamlit (drawing code inlined)."""
+    m = base_map(basemap, basemap_url=basemap_url, layers_js=None)
+    code = LAYERS_JS_FILE.read_text(encoding="utf-8").replace("</", "<\\/")
+    m.get_root().header.add_child(folium.Element(f"<script>{code}</script>"), name="conflictmap_layers")
     event_layers(events, places).add_to(m)
     return m
 

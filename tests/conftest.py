@@ -73,3 +73,19 @@ def make_data(tmp_path):
 def seed():
     """The bundled seed dataset (repository root)."""
     return load_dataset(REPO)
+
+
+def layer_payload(html: str) -> tuple[str, dict, str] | None:
+    """The event layer in a map's HTML or feature-group script: ("events" or "grid", its data, the raw JSON).
+
+    The layer is one call, ``window.cmDrawEvents(group, DATA, ...)`` or ``cmDrawGrid``; DATA is decoded with
+    a real JSON decoder, so no text inside it can fool the match. None when there is no layer.
+    """
+    import json
+    import re
+
+    call = re.search(r"window\.cmDraw(Events|Grid)\(\w+, ", html)
+    if call is None:
+        return None
+    data, end = json.JSONDecoder().raw_decode(html, call.end())
+    return ("grid" if call.group(1) == "Grid" else "events"), data, html[call.end():end]

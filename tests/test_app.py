@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import re
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.conftest import PAYLOAD, REPO, claim, event, place, source
+from tests.conftest import PAYLOAD, REPO, claim, event, layer_payload, place, source
 
 PAGES = ["pages/map.py", "pages/events.py", "pages/claims.py", "pages/quality.py"]
 PAGES += [p for p in ("pages/places.py", "pages/import_data.py") if (REPO / p).exists()]
@@ -32,9 +31,9 @@ def map_args(at: AppTest) -> dict:
 
 def drawn_ids(at: AppTest) -> list[str]:
     fg = map_args(at)["feature_group"]
-    m = re.search(r"var D = (\{.*?\});\n", fg)
-    assert m, "no event layer in the map's feature group"
-    return json.loads(m.group(1))["id"]
+    layer = layer_payload(fg)
+    assert layer and layer[0] == "events", "no event layer in the map's feature group"
+    return layer[1]["id"]
 
 
 def html_text(at: AppTest) -> str:
@@ -155,7 +154,8 @@ def test_map_assets_are_served_locally_when_installed(app):
         pytest.skip("offline assets not installed: run `python -m conflictmap assets install`")
     args = map_args(app.run())
     links = args["js_links"] + args["css_links"]
-    assert links and all(u.startswith("/app/static/vendor/") for u in links), links
+    assert links and all(u.startswith("/app/static/") for u in links), links   # from the app itself
+    assert any(u.startswith("/app/static/conflictmap-layers.js?v=") for u in args["js_links"])
 
 
 def test_filters_survive_switching_pages(app):

@@ -1,7 +1,5 @@
 """Render the map to HTML and inspect it, as folium's own tests do."""
 
-import json
-import re
 
 import pytest
 
@@ -16,7 +14,7 @@ from conflictmap.maplayers import (
     standalone_map,
 )
 from conflictmap.text import escape
-from tests.conftest import PAYLOAD, PAYLOADS, claim, event, place, source
+from tests.conftest import PAYLOAD, PAYLOADS, claim, event, layer_payload, place, source
 
 
 def render(events, places):
@@ -43,7 +41,7 @@ def test_injected_text_is_inert_in_the_map_html(make_data):
     assert "<img src=x" not in html and "${window" not in html and "`+(window" not in html
     assert "</script><script>window.__pwned" not in html
     # ... and still there, escaped, so a user reads it as text: the tooltip gets HTML-escaped text.
-    payload = json.loads(re.search(r"var D = (\{.*?\});\n", html).group(1))
+    payload = layer_payload(html)[1]
     assert payload["title"] == [escape(PAYLOAD)]
     assert "&lt;img src=x onerror=" in payload["title"][0] and "&#36;{window" in payload["title"][0]
 
@@ -110,9 +108,9 @@ def test_moscow_is_reported_outside_the_frame(seed):
 
 def test_layer_payload_is_valid_json(seed):
     html = render(seed.events, seed.places)
-    m = re.search(r"var D = (\{.*?\});\n", html)
-    assert m, "event data not found in the map script"
-    payload = json.loads(m.group(1))
+    layer = layer_payload(html)
+    assert layer, "event data not found in the map script"
+    payload = layer[1]
     assert len(payload["id"]) == seed.events["lat"].notna().sum()
 
 
@@ -136,10 +134,7 @@ def many_events(make_data, n, *, spread=2.0):
 def layer_json(fg) -> tuple[str, dict]:
     m = base_map()
     fg.add_to(m)
-    html = m.get_root().render()
-    kind = "grid" if "var G = " in html else "events"
-    payload = re.search(r"var [DG] = (\{.*?\});\n", html).group(1)
-    return kind, json.loads(payload), payload
+    return layer_payload(m.get_root().render())
 
 
 def test_large_selection_is_aggregated_into_cells(make_data):
