@@ -105,8 +105,19 @@ def _keep(key: str) -> None:
 
 
 def _restore_filter_state() -> None:
+    """Bring back the filters when the user arrives on another page (Streamlit resets a page's widgets).
+
+    Only on arrival: writing the widgets' keys on every run raced the browser during quick slider moves (a run
+    started by one key press pushed an older value back to the slider while the next press was on its way).
+    """
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    ctx = get_script_run_ctx()
+    page = ctx.page_script_hash if ctx else None
+    arrived = st.session_state.get("_filters_page") != page
+    st.session_state["_filters_page"] = page
     for key in FILTER_KEYS:
-        if f"_keep_{key}" in st.session_state:
+        if f"_keep_{key}" in st.session_state and (arrived or key not in st.session_state):
             st.session_state[key] = st.session_state[f"_keep_{key}"]
 
 
@@ -297,10 +308,12 @@ def download_buttons(data: Dataset, selection) -> None:
 
     # The files are built when a button is clicked (``data=`` a callable), never on a rerun: building the
     # GeoJSON of a 200,000-event selection takes minutes, and a slider move must not wait for it.
+    # on_click="ignore": a download needs no rerun of the page.
     st.download_button("CSV (spreadsheet-safe)", lambda: export.to_csv(selection), file_name="conflictmap-events.csv",
-                       mime="text/csv", use_container_width=True)
+                       mime="text/csv", use_container_width=True, on_click="ignore")
     st.download_button("GeoJSON (with claims)", lambda: export.to_geojson_text(data, selection),
-                       file_name="conflictmap-events.geojson", mime="application/geo+json", use_container_width=True)
+                       file_name="conflictmap-events.geojson", mime="application/geo+json", use_container_width=True,
+                       on_click="ignore")
     if st.button("Prepare standalone HTML map", use_container_width=True,
                  help="One file that works offline: map, time slider, claim ledgers, legend and sources"):
         try:

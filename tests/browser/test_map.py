@@ -164,10 +164,14 @@ def test_downloads_hold_exactly_the_selection(open_app, seed_server, seed, tmp_p
         app.page.keyboard.press("ArrowLeft")
     app.page.wait_for_function("([el, want]) => el.getAttribute('aria-valuetext') === want",
                                arg=[app.date_thumb("end").element_handle(), target[1].isoformat()])
+    # The slider sends its value a moment after the last key press: wait for the page to show the new selection.
+    app.page.get_by_text(f"{len(want)} of {len(seed.events)} events shown").wait_for()
     app.wait_idle()
     assert app.shown_counts()[0] == len(want)
 
+    app.wait_idle()
     app.page.get_by_role("button", name="Download this selection").click()
+    app.page.get_by_role("button", name="CSV (spreadsheet-safe)").wait_for()
     with app.page.expect_download() as info:
         app.page.get_by_role("button", name="CSV (spreadsheet-safe)").click()
     path = tmp_path / info.value.suggested_filename
