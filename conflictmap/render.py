@@ -8,6 +8,7 @@ elements beside the English.
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from .claims import STANCE_LABELS, STATUS_COLOURS, STATUS_HELP, STATUS_LABELS, ledger
@@ -138,12 +139,13 @@ def event_histogram(dates: pd.Series) -> tuple[pd.Series, str]:
     if dates.empty:
         return pd.Series(dtype=int), "day"
     unit = "day" if (dates.max() - dates.min()).days <= 120 else "month"
-    periods = dates.dt.to_period("D" if unit == "day" else "M")
-    counts = periods.value_counts().sort_index()
-    full = pd.period_range(counts.index.min(), counts.index.max(), freq=counts.index.freq)
-    counts = counts.reindex(full, fill_value=0)  # empty periods show as gaps, not as nothing
-    counts.index = counts.index.to_timestamp()
-    return counts.astype(int), unit
+    code = "D" if unit == "day" else "M"
+    periods, n = np.unique(dates.to_numpy("datetime64[ns]").astype(f"datetime64[{code}]"), return_counts=True)
+    full = np.arange(periods[0], periods[-1] + 1)  # empty periods show as gaps, not as nothing
+    counts = pd.Series(0, index=full, dtype=int)
+    counts[periods] = n
+    counts.index = pd.DatetimeIndex(full.astype("datetime64[ns]"))
+    return counts, unit
 
 
 def histogram_svg(counts: pd.Series, unit: str, *, height: int = 110, colour: str = "#4c78a8") -> str:

@@ -38,7 +38,7 @@ def select_events(
     actors: Iterable[str] = (),
     text: str = "",
 ) -> pd.DataFrame:
-    """Return the events (a slice of ``data.events``, date order) that match.
+    """Return the events (a slice of ``data.events``, or itself; date order; never mutate it) that match.
 
     * ``date_range``: (from, to), inclusive; an event is kept when its
       [date_start, date_end] interval overlaps the window. Uses the sorted
@@ -70,7 +70,7 @@ def select_events(
         blob = data.search_text
         for w in words:
             keep &= blob.str.contains(w, regex=False).to_numpy()
-    return ev[keep]
+    return ev if keep.all() else ev[keep]  # no filter: no 200,000-row copy (the result is read-only either way)
 
 
 def apply_filters(data: Dataset, f: Filters) -> pd.DataFrame:

@@ -56,7 +56,8 @@ if notices:  # escaped HTML, not Markdown: a link's values must never render as 
 
 st.title("Conflict events and the claims about them" if lang == "en" else "الأحداث والروايات المتضاربة حولها")
 
-mapped = selection[selection["lat"].notna()]
+placed = selection["lat"].notna()
+mapped = selection if placed.all() else selection[placed]
 off_map = outside_bounds(mapped)
 unplaced = len(selection) - len(mapped)
 
