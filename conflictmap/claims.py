@@ -77,11 +77,16 @@ def derive_status(event_ids: pd.Series, claims: pd.DataFrame, as_of: pd.Timestam
     return event_ids.map(status).fillna("no_claims").astype(str)
 
 
-def ledger(claims: pd.DataFrame, event_id: str) -> pd.DataFrame:
-    """Every claim about one event, oldest first, denials after assertions on the same day."""
+def in_ledger_order(claims: pd.DataFrame, *, by_event: bool = False) -> pd.DataFrame:
+    """Claims oldest first, denials after assertions on the same day (grouped by event first if ``by_event``)."""
     order = {"asserts": 0, "acknowledges": 1, "denies": 2}
-    rows = claims[claims["event_id"] == event_id]
-    return rows.assign(_o=rows["stance"].map(order)).sort_values(["claim_date", "_o"]).drop(columns="_o")
+    keys = ["event_id", "claim_date", "_o"] if by_event else ["claim_date", "_o"]
+    return claims.assign(_o=claims["stance"].map(order)).sort_values(keys, kind="stable").drop(columns="_o")
+
+
+def ledger(claims: pd.DataFrame, event_id: str) -> pd.DataFrame:
+    """Every claim about one event, in ledger order (:func:`in_ledger_order`)."""
+    return in_ledger_order(claims[claims["event_id"] == event_id])
 
 
 def claims_text_by_event(claims: pd.DataFrame) -> dict[str, str]:

@@ -15,7 +15,7 @@ import pandas as pd
 from branca.element import MacroElement
 from jinja2 import Template
 
-from .claims import STATUS_COLOURS
+from .claims import STATUS_COLOURS, in_ledger_order
 from .load import Dataset
 from .maplayers import json_for_script
 
@@ -78,15 +78,9 @@ def event_geometry(row, places: pd.DataFrame | dict) -> dict | None:
     return None
 
 
-_CLAIM_FIELDS = ("claim_id", "claimant", "spokesperson", "claimant_kind", "stance", "quote_ar", "quote_en", "channel",
-                 "attributed", "source_id", "claim_date")
-
-
 def _claims_by_event(claims: pd.DataFrame, event_ids: pd.Series) -> dict[str, list[dict]]:
     """event_id -> its claims as JSON-ready dicts, in ledger order (one pass, not one filter per event)."""
-    rows = claims[claims["event_id"].isin(event_ids)]
-    order = {"asserts": 0, "acknowledges": 1, "denies": 2}
-    rows = rows.assign(_o=rows["stance"].map(order)).sort_values(["event_id", "claim_date", "_o"], kind="stable")
+    rows = in_ledger_order(claims[claims["event_id"].isin(event_ids)], by_event=True)
     out: dict[str, list[dict]] = {}
     for c in rows.to_dict("records"):
         out.setdefault(c["event_id"], []).append({
