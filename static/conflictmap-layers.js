@@ -6,12 +6,10 @@
  */
 (function () {
   'use strict';
-  var STATUS_COLOURS = null;  // set by each call (the server owns the palette)
 
   function day(n) { return new Date(n * 864e5).toISOString().slice(0, 10); }
 
-  window.cmDrawEvents = function (group, D, colours, labels) {
-    STATUS_COLOURS = colours;
+  window.cmDrawEvents = function (group, D, colours, labels) {  // colours, labels: per status code
     function tag(layer, i) { layer.feature = {type: 'Feature', properties: {id: D.id[i]}}; return layer; }
     function tip(layer, i) {
       layer.bindTooltip(function () {
@@ -20,7 +18,7 @@
       }, {direction: 'top', sticky: true});
     }
     for (var i = 0; i < D.id.length; i++) {
-      var c = STATUS_COLOURS[D.s[i]];
+      var c = colours[D.s[i]];
       var sel = D.id[i] === D.selected;
       if (D.h[i] > 0) {
         L.circle([D.lat[i], D.lon[i]], {radius: D.h[i], color: c, weight: 1, dashArray: '4 4',
