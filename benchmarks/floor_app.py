@@ -8,30 +8,13 @@ iframe and Leaflet set on this machine; the app's page open minus this is what
 the rest of the page costs.
 """
 
-import sys
-from pathlib import Path
+import app_setup  # first: puts the repository root on sys.path
+from streamlit_folium import st_folium
 
-ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:  # streamlit puts the script's folder on the path, not the repository root
-    sys.path.insert(0, str(ROOT))
+from conflictmap.maplayers import SYRIA_CENTER, SYRIA_ZOOM, base_map, event_layers
 
-import streamlit as st  # noqa: E402
-from streamlit_folium import st_folium  # noqa: E402
-
-from conflictmap import assets  # noqa: E402
-from conflictmap.load import default_data_dir, load_dataset  # noqa: E402
-from conflictmap.maplayers import SYRIA_CENTER, SYRIA_ZOOM, base_map, event_layers  # noqa: E402
-
-st.set_page_config(page_title="the map alone", layout="wide")
-assets.use_local_assets()
-
-
-@st.cache_resource
-def data():
-    return load_dataset(default_data_dir())
-
-
-d = data()
+app_setup.page("the map alone")
+d = app_setup.dataset()
 st_folium(base_map("offline"), feature_group_to_add=event_layers(d.events, d.places, zoom=SYRIA_ZOOM),
           center=SYRIA_CENTER, zoom=SYRIA_ZOOM, key="map", height=560, use_container_width=True,
           returned_objects=["last_active_drawing", "last_object_clicked", "center", "zoom", "bounds"])

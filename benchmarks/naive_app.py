@@ -19,32 +19,16 @@ runner links ``benchmarks/static`` to the repository's ``static/`` so
 ``/app/static/vendor`` resolves.
 """
 
-import sys
-from pathlib import Path
+import app_setup  # first: puts the repository root on sys.path
+import folium
+import streamlit as st
+from streamlit_folium import st_folium
 
-ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:  # streamlit puts the script's folder on the path, not the repository root
-    sys.path.insert(0, str(ROOT))
+from conflictmap.select import select_events
+from conflictmap.text import escape
 
-import folium  # noqa: E402
-import streamlit as st  # noqa: E402
-from streamlit_folium import st_folium  # noqa: E402
-
-from conflictmap import assets  # noqa: E402
-from conflictmap.load import default_data_dir, load_dataset  # noqa: E402
-from conflictmap.select import select_events  # noqa: E402
-from conflictmap.text import escape  # noqa: E402
-
-st.set_page_config(page_title="naive folium", layout="wide")
-assets.use_local_assets()
-
-
-@st.cache_resource
-def data(path: str):
-    return load_dataset(Path(path))
-
-
-ds = data(str(default_data_dir()))
+app_setup.page("naive folium")
+ds = app_setup.dataset()
 ev = ds.events
 lo, hi = ev["date_start"].min().date(), ev["date_end"].max().date()
 if "f_dates" not in st.session_state:
