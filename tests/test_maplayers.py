@@ -146,6 +146,39 @@ def test_large_selection_is_aggregated_into_cells(make_data):
     assert len(grid["n"]) < len(data.events) / 10       # ... and far fewer shapes are drawn
 
 
+@pytest.mark.parametrize("zoom", [6, 9])
+def test_grid_cells_count_average_and_colour_like_a_plain_groupby(zoom):
+    """The numpy grid against the obvious pandas version, on random points with missing coordinates and
+    statuses outside the list: the same cells, counts, mean positions and most common status."""
+    import numpy as np
+    import pandas as pd
+
+    from conflictmap.maplayers import cell_size_deg, grid_data
+    from conflictmap.schema import STATUSES
+
+    rng = np.random.default_rng(zoom)
+    n = 5000
+    statuses = [*STATUSES, "not-a-status"]
+    ev = pd.DataFrame({"lat": rng.normal(35.0, 1.0, n), "lon": rng.normal(39.0, 1.5, n),
+                       "status": [statuses[k] for k in rng.integers(0, len(statuses), n)]})
+    ev.loc[rng.choice(n, 40, replace=False), "lat"] = np.nan
+    got = grid_data(ev, zoom)
+
+    placed = ev.dropna(subset=["lat", "lon"]).copy()
+    size = cell_size_deg(zoom)
+    placed["cell"] = list(zip(np.floor(placed["lat"] / size), np.floor(placed["lon"] / size), strict=True))
+    placed["code"] = [STATUSES.index(s) if s in STATUSES else STATUSES.index("no_claims") for s in placed["status"]]
+    want = {}
+    for _, g in placed.groupby("cell"):
+        counts = g["code"].value_counts()
+        top = min(c for c, k in counts.items() if k == counts.max())   # ties: the first in STATUSES
+        want[(round(g["lat"].mean(), 4), round(g["lon"].mean(), 4))] = (len(g), top)
+    cells = {(la, lo): (k, s) for la, lo, k, s in zip(got["lat"], got["lon"], got["n"], got["s"], strict=True)}
+    assert len(got["n"]) == len(want) > 50
+    assert cells == want
+    assert sum(got["n"]) == n - 40
+
+
 def test_zooming_in_shows_individual_events(make_data):
     from conflictmap.maplayers import POINT_LIMIT, in_view
     data = many_events(make_data, POINT_LIMIT + 500)
