@@ -76,6 +76,14 @@ class Dataset:
         return [i for i in self.issues if i.severity == "error"]
 
     @cached_property
+    def facets(self):
+        """What the filters offer (date limits, types, statuses, actors, periods): :func:`select.facets`,
+        computed once per dataset rather than on every script run."""
+        from .select import facets
+
+        return facets(self)
+
+    @cached_property
     def search_text(self) -> pd.Series:
         """Per event, one normalised string of everything a user may search for:
         titles, summaries, actors, place names (all spellings) and claim text."""

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from .load import Dataset
+from .schema import STATUSES
 from .text import normalise
 
 
@@ -77,6 +78,29 @@ def apply_filters(data: Dataset, f: Filters) -> pd.DataFrame:
     """:func:`select_events` driven by a :class:`Filters` value."""
     return select_events(data, date_range=(f.date_from, f.date_to), event_types=f.event_types,
                          statuses=f.statuses, actors=f.actors, text=f.text)
+
+
+@dataclass(frozen=True)
+class Facets:
+    """The choices the filters offer for one dataset (see ``Dataset.facets``, which caches them)."""
+
+    first_day: dt.date | None            # the date slider's limits; last_day > first_day (a slider needs it)
+    last_day: dt.date | None
+    event_types: tuple[str, ...]          # sorted
+    statuses: tuple[str, ...]             # those present, in STATUSES order
+    actors: tuple[str, ...]               # sorted
+    periods: tuple[tuple[dt.date, dt.date, int], ...]   # date_clusters()
+
+
+def facets(data: Dataset) -> Facets:
+    ev = data.events
+    if ev.empty:
+        return Facets(None, None, (), (), tuple(all_actors(data)), ())
+    lo = ev["date_start"].min().date()
+    hi = max(ev["date_end"].max().date(), lo + dt.timedelta(days=1))
+    present = set(ev["status"].unique())
+    return Facets(lo, hi, tuple(sorted(ev["event_type"].unique())), tuple(s for s in STATUSES if s in present),
+                  tuple(all_actors(data)), tuple(date_clusters(ev)))
 
 
 def all_actors(data: Dataset) -> list[str]:

@@ -70,3 +70,20 @@ def test_date_clusters_bridge_a_gap_with_a_long_event():
     for a, b, n in clusters:                                        # ... and each holds exactly its events
         inside = events[(events["date_start"].dt.date >= a) & (events["date_start"].dt.date <= b)]
         assert len(inside) == n and inside["date_end"].max().date() == b
+
+
+def test_facets_offer_what_the_data_holds_and_are_computed_once(seed, make_data):
+    from conflictmap.schema import STATUSES
+
+    f = seed.facets
+    ev = seed.events
+    assert f.first_day == ev["date_start"].min().date() and f.last_day == ev["date_end"].max().date()
+    assert list(f.event_types) == sorted(set(ev["event_type"]))
+    assert list(f.statuses) == [s for s in STATUSES if s in set(ev["status"])]
+    assert list(f.actors) == sorted((set(ev["actor1"]) | set(ev["actor2"]) | set(seed.claims["claimant"])) - {""})
+    assert "Syrian Observatory for Human Rights (SOHR)" in f.actors
+    assert list(f.periods) == date_clusters(ev) and sum(n for *_, n in f.periods) == len(ev)
+    assert seed.facets is f                                 # cached on the dataset
+
+    one_day = load_dataset(make_data(events=[event("a", "2018-06-03")]))
+    assert one_day.facets.last_day > one_day.facets.first_day  # the date slider needs a range
