@@ -27,7 +27,7 @@ from conflictmap import schema
 from conflictmap.claims import STATUS_LABELS
 from conflictmap.load import DataError, Dataset, default_data_dir, load_dataset
 from conflictmap.render import event_panel_html  # noqa: F401  (re-exported for the pages)
-from conflictmap.select import Filters, all_actors, date_clusters
+from conflictmap.select import Filters
 from conflictmap.text import escape  # noqa: F401  (re-exported for the pages)
 
 log = logging.getLogger("conflictmap.app")
@@ -126,6 +126,25 @@ def _jump(lo: dt.date, hi: dt.date) -> None:
     _keep("f_dates")
 
 
+def current_filters(data: Dataset) -> Filters:
+    """The filters the sidebar will show in this run, read before any widget is drawn.
+
+    Streamlit puts a widget's new value into session state before the run starts, so a page can
+    select and draw its map first and the sidebar after it (the map page does: see pages/map.py).
+    :func:`sidebar_filters`, drawn later in the same run, returns the same value.
+    """
+    ss = st.session_state
+    _restore_filter_state()
+    if data.events.empty:
+        return Filters()
+    if "f_dates" not in ss:
+        ss["f_dates"] = (data.facets.first_day, data.facets.last_day)
+    date_from, date_to = ss["f_dates"]
+    return Filters(date_from=date_from, date_to=date_to, event_types=tuple(ss.get("f_types") or ()),
+                   statuses=tuple(ss.get("f_status") or ()), actors=tuple(ss.get("f_actors") or ()),
+                   text=ss.get("f_text") or "")
+
+
 def sidebar_filters(data: Dataset) -> Filters:
     """Render the filters in the sidebar and return them."""
     ev = data.events
@@ -134,10 +153,10 @@ def sidebar_filters(data: Dataset) -> Filters:
     if ev.empty:
         sb.info("No events loaded.")
         return Filters()
-    lo = ev["date_start"].min().date()
-    hi = max(ev["date_end"].max().date(), lo + dt.timedelta(days=1))  # a slider needs min < max
+    fc = data.facets  # computed once per dataset
+    lo, hi = fc.first_day, fc.last_day
     sb.markdown("### Time")
-    clusters = date_clusters(ev)
+    clusters = fc.periods
     if len(clusters) > 1:
         sb.caption("Jump to a period")
         for i, (a, b, n) in enumerate(clusters):
@@ -151,16 +170,14 @@ def sidebar_filters(data: Dataset) -> Filters:
                                    on_change=_keep, args=("f_dates",),
                                    help="Events overlapping the window are shown. Arrow keys move a handle by a day.")
     sb.markdown("### Filters")
-    types = sb.multiselect("Event type", sorted(ev["event_type"].unique()), key="f_types", on_change=_keep,
-                           args=("f_types",))
-    present = set(ev["status"].unique())
-    statuses = sb.multiselect("Status", [s for s in schema.STATUSES if s in present], key="f_status",
-                              on_change=_keep, args=("f_status",), format_func=lambda s: STATUS_LABELS[s])
-    actors = sb.multiselect("Actor or claimant", all_actors(data), key="f_actors", on_change=_keep, args=("f_actors",))
+    types = sb.multiselect("Event type", fc.event_types, key="f_types", on_change=_keep, args=("f_types",))
+    statuses = sb.multiselect("Status", fc.statuses, key="f_status", on_change=_keep, args=("f_status",),
+                              format_func=lambda s: STATUS_LABELS[s])
+    actors = sb.multiselect("Actor or claimant", fc.actors, key="f_actors", on_change=_keep, args=("f_actors",))
     text = sb.text_input("Search (Arabic or English)", key="f_text", on_change=_keep, args=("f_text",),
                          placeholder="e.g. هجين, Hajin, SOHR, منسوب")
     return Filters(date_from=date_from, date_to=date_to, event_types=tuple(types), statuses=tuple(statuses),
-                   actors=tuple(actors), text=text)
+                   actors=tuple(actors), text=text or "")
 
 
 def data_dir_caption(data: Dataset) -> None:
@@ -183,8 +200,7 @@ def query_dict() -> dict[str, list[str]]:
 def _clamp_dates(data: Dataset, d_from: dt.date | None, d_to: dt.date | None) -> tuple[dt.date, dt.date] | None:
     if not (d_from or d_to) or data.events.empty:
         return None
-    lo = data.events["date_start"].min().date()
-    hi = max(data.events["date_end"].max().date(), lo + dt.timedelta(days=1))
+    lo, hi = data.facets.first_day, data.facets.last_day
     a, b = max(d_from or lo, lo), min(d_to or hi, hi)
     return (a, b) if a <= b else None
 

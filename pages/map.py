@@ -4,6 +4,14 @@ Rerun behaviour: the base map is identical on every run, so st_folium keeps
 the user's pan and zoom; only the event layer (``feature_group_to_add``)
 changes. The view moves only when ``center``/``zoom`` change, i.e. on an
 explicit action (Syria, Fit all, a story step, a shared link).
+
+Element order: the map is the first element the script sends. Its iframe,
+Leaflet and the events then load in the browser while the header, the claim
+panel and the sidebar are still being built and drawn (page open at 200,000
+events, docs/performance.md). So the filters are read from session state
+before the sidebar exists (``ui.current_filters``), the header is a container
+reserved above the map and filled after it, and every header action that
+moves the map is a callback, which runs before the script.
 """
 
 import html
@@ -39,98 +47,51 @@ ss.setdefault("selected_event", None)
 ss.setdefault("story", None)
 ss.setdefault("lang", "en")
 ui.apply_url_state(data)  # before any widget: a shared link restores its view once
-filters = ui.sidebar_filters(data)
+# The sidebar is drawn after the map (below), from the same session state: see the module docstring.
+filters = ui.current_filters(data)
 selection = apply_filters(data, filters)
 local_assets = ui.map_assets_local()
 present = bool(ss.get("present"))
 lang = ss.get("lang") or "en"
-
-if present:
-    st.html(ui.PRESENTATION_CSS)
-notices = ss.get("_url_notices", [])
-if notices and st.button("Dismiss the link notice", key="dismiss_notice"):
-    ss["_url_notices"] = notices = []
-if notices:  # escaped HTML, not Markdown: a link's values must never render as links or formatting
-    st.html('<div class="cm-notice" role="status" style="background:#fff4e5;border-left:4px solid #e69f00;'
-            'padding:.4em .7em;font:14px sans-serif">' + "<br>".join(ui.escape(n) for n in notices) + "</div>")
-
-st.title("Conflict events and the claims about them" if lang == "en" else "الأحداث والروايات المتضاربة حولها")
+ss.setdefault("basemap", ui.offline_default())
+basemap = ss["basemap"]
 
 placed = selection["lat"].notna()
 mapped = selection if placed.all() else selection[placed]
 off_map = outside_bounds(mapped)
 unplaced = len(selection) - len(mapped)
 
-# --- top bar: count, basemap, view buttons, language, presentation, share ------------------
-top = st.columns([3, 2, 1, 1, 1, 1], vertical_alignment="center")
-top[0].markdown(f"**{len(selection)} of {len(data.events)} events shown**"
-                + (f" · {unplaced} without coordinates (see Places)" if unplaced else ""))
-if not present:
-    ss.setdefault("basemap", ui.offline_default())
-    basemap = top[1].selectbox("Basemap", list(BASEMAPS), format_func=lambda k: BASEMAPS[k][0], key="basemap",
-                               label_visibility="collapsed",
-                               help="Offline borders work with no internet; the tile layers need a connection.")
-else:
-    basemap = ss.get("basemap", "offline")
-if top[2].button("Syria", help="Re-centre on Syria", use_container_width=True):
-    ss["view"] = (SYRIA_CENTER, SYRIA_ZOOM)
-if top[3].button("Fit all", help="Fit every shown event, including those outside Syria", use_container_width=True,
-                 disabled=mapped.empty):
-    ss["view"] = bounds_center_zoom(mapped["lat"].tolist(), mapped["lon"].tolist())
-top[4].segmented_control("Language", ["en", "ar"], key="lang", format_func={"en": "EN", "ar": "عربي"}.get,
-                         label_visibility="collapsed", help="Which language leads in titles and captions")
-if top[5].button("Exit" if present else "Present", icon=":material/slideshow:", use_container_width=True,
-                 help="Presentation mode: hides the controls and enlarges text, for a projector"):
-    ss["present"] = not present
-    st.rerun()
 
-# --- stories ---------------------------------------------------------------------------------
-lengths = story_lengths(data)
-if lengths:
-    titles = data.stories.set_index("story_id")
-    with st.container(border=True):
-        s_cols = st.columns([3, 1, 1, 1, 1], vertical_alignment="center")
-        options = [None, *lengths]
-        story = s_cols[0].selectbox(
-            "Story", options, index=options.index(ss.get("story")) if ss.get("story") in options else 0,
-            format_func=lambda sid: "Guided stories: choose one…" if sid is None else
-            (titles.at[sid, "title_ar"] if lang == "ar" and titles.at[sid, "title_ar"] else titles.at[sid, "title_en"]),
-            label_visibility="collapsed", key=f"story_pick_{ss.get('story')}")
-        if story != ss.get("story"):
-            if story is None:
-                ui.leave_story()
-            else:
-                ui.go_to_step(data, story, 1)
-            st.rerun()
-        if story:
-            step = int(ss.get("story_step") or 1)
-            n = lengths[story]
-            s_cols[1].button("Back", icon=":material/arrow_back:", disabled=step <= 1, shortcut="Left",
-                             on_click=ui.go_to_step, args=(data, story, step - 1), use_container_width=True,
-                             help="Previous step (← key)")
-            s_cols[2].markdown(f"**Step {step} / {n}**")
-            s_cols[3].button("Next", icon=":material/arrow_forward:", disabled=step >= n, shortcut="Right",
-                             on_click=ui.go_to_step, args=(data, story, step + 1), use_container_width=True,
-                             help="Next step (→ key)")
-            s_cols[4].button("Close", on_click=ui.leave_story, use_container_width=True)
-            sv = step_view(data, story, step)
-            en = f'<p class="cm-caption" style="font-size:1.15em;margin:.2em 0">{ui.escape(sv.caption_en)}</p>'
-            ar = (f'<p class="cm-caption-ar" dir="rtl" lang="ar" style="font-size:1.15em;text-align:right;'
-                  f'margin:.2em 0">{ui.escape(sv.caption_ar)}</p>') if sv.caption_ar else ""
-            st.html(ar + en if lang == "ar" else en + ar)
+def set_view(view) -> None:
+    ss["view"] = view
 
-# The notice goes below the map: appearing or vanishing above it would move the map's iframe, and
-# Streamlit would rebuild it, losing the user's pan and zoom.
-notice_below_map = None
-if len(off_map):
-    abroad = data.places.loc[~data.places["country"].isin(["SY", ""])].set_index("place_id")["name_en"]
-    names = ", ".join(sorted({abroad[p] for ids in off_map["place_list"] for p in ids if p in abroad.index}))
-    notice_below_map = (f"{len(off_map)} shown event(s) lie outside the map of Syria "
-                        f"({ui.md_escape(names or 'outside the frame')}). Their routes leave the frame with an "
-                        f"arrow; press **Fit all** to include them.")
 
-# --- the map and the ledger ---------------------------------------------------------------------
+def fit_all(events: pd.DataFrame) -> None:
+    ss["view"] = bounds_center_zoom(events["lat"].tolist(), events["lon"].tolist())
+
+
+def toggle_present() -> None:
+    ss["present"] = not ss.get("present")
+
+
+def dismiss_notices() -> None:
+    ss["_url_notices"] = []
+
+
+def pick_story(key: str) -> None:
+    story = ss[key]
+    if story is None:
+        ui.leave_story()
+    elif story != ss.get("story"):
+        ui.go_to_step(data, story, 1)
+
+
+# The page's places, in order. The header is filled after the map so that the map's element reaches the
+# browser first: its iframe, Leaflet and the events load while the rest of the page is still being drawn.
+header = st.container()
 left, right = st.columns([3, 2], gap="medium")
+
+# --- the map -------------------------------------------------------------------------------------
 with left:
     center, zoom = ss["view"]
     # Large selections are aggregated at low zoom and redrawn for the view the user left, which
@@ -151,11 +112,6 @@ with left:
         # center/zoom/bounds keep the shareable link current; a pan reruns the script but redraws nothing.
         returned_objects=["last_active_drawing", "last_object_clicked", "center", "zoom", "bounds"],
     )
-    if notice_below_map:
-        st.info(notice_below_map, icon=":material/open_in_full:")
-    if not local_assets:
-        st.caption("Map scripts are loaded from public CDNs (local copies not installed: "
-                   "run `python -m conflictmap assets install`).")
     clicked = ((out or {}).get("last_active_drawing") or {}).get("properties", {}).get("id")
     # The layer carries HTML-escaped ids (they are shown in tooltips); unescape is the exact inverse.
     clicked = html.unescape(clicked) if isinstance(clicked, str) else None
@@ -165,14 +121,86 @@ with left:
             ss["selected_event"] = clicked
             ss["highlight_claim"] = None
             st.rerun()
+    # Notices go below the map: an element appearing or vanishing above it would not move the map's
+    # iframe (the header is one container), but it would push the map down the screen.
+    if len(off_map):
+        abroad = data.places.loc[~data.places["country"].isin(["SY", ""])].set_index("place_id")["name_en"]
+        names = ", ".join(sorted({abroad[p] for ids in off_map["place_list"] for p in ids if p in abroad.index}))
+        st.info(f"{len(off_map)} shown event(s) lie outside the map of Syria "
+                f"({ui.md_escape(names or 'outside the frame')}). Their routes leave the frame with an "
+                f"arrow; press **Fit all** to include them.", icon=":material/open_in_full:")
+    if not local_assets:
+        st.caption("Map scripts are loaded from public CDNs (local copies not installed: "
+                   "run `python -m conflictmap assets install`).")
     if large and len(in_view(mapped, seen[0] if seen else None)) > POINT_LIMIT:
         st.caption(f"{len(mapped):,} events: grouped into cells at this zoom (click a cell to zoom in). Individual "
                    f"events appear with fewer than {POINT_LIMIT:,} in view: zoom in or narrow the filters.")
-
     if not selection.empty and not present:
         # st.markdown, not st.html: replacing an st.html block below the map on a slider move made the date slider
         # revert (tests/browser/test_map.py). The markup is built from dates and counts only, escaped.
         st.markdown(histogram_svg(*event_histogram(selection["date_start"])), unsafe_allow_html=True)
+
+# --- header: notices, title, top bar, stories ----------------------------------------------------
+# Every action that moves the map is a callback: callbacks run before the script, so the map above is
+# drawn with the view they set.
+with header:
+    if present:
+        st.html(ui.PRESENTATION_CSS)
+    notices = ss.get("_url_notices", [])
+    if notices:  # escaped HTML, not Markdown: a link's values must never render as links or formatting
+        st.button("Dismiss the link notice", key="dismiss_notice", on_click=dismiss_notices)
+        st.html('<div class="cm-notice" role="status" style="background:#fff4e5;border-left:4px solid #e69f00;'
+                'padding:.4em .7em;font:14px sans-serif">' + "<br>".join(ui.escape(n) for n in notices) + "</div>")
+
+    st.title("Conflict events and the claims about them" if lang == "en" else "الأحداث والروايات المتضاربة حولها")
+
+    top = st.columns([3, 2, 1, 1, 1, 1], vertical_alignment="center")
+    top[0].markdown(f"**{len(selection)} of {len(data.events)} events shown**"
+                    + (f" · {unplaced} without coordinates (see Places)" if unplaced else ""))
+    if not present:
+        top[1].selectbox("Basemap", list(BASEMAPS), format_func=lambda k: BASEMAPS[k][0], key="basemap",
+                         label_visibility="collapsed",
+                         help="Offline borders work with no internet; the tile layers need a connection.")
+    top[2].button("Syria", help="Re-centre on Syria", use_container_width=True, on_click=set_view,
+                  args=((SYRIA_CENTER, SYRIA_ZOOM),))
+    top[3].button("Fit all", help="Fit every shown event, including those outside Syria", use_container_width=True,
+                  disabled=mapped.empty, on_click=fit_all, args=(mapped,))
+    top[4].segmented_control("Language", ["en", "ar"], key="lang", format_func={"en": "EN", "ar": "عربي"}.get,
+                             label_visibility="collapsed", help="Which language leads in titles and captions")
+    top[5].button("Exit" if present else "Present", icon=":material/slideshow:", use_container_width=True,
+                  help="Presentation mode: hides the controls and enlarges text, for a projector",
+                  on_click=toggle_present)
+
+    lengths = story_lengths(data)
+    if lengths:
+        titles = data.stories.set_index("story_id")
+        with st.container(border=True):
+            s_cols = st.columns([3, 1, 1, 1, 1], vertical_alignment="center")
+            options = [None, *lengths]
+            story = ss.get("story") if ss.get("story") in options else None
+            pick_key = f"story_pick_{story}"
+            s_cols[0].selectbox(
+                "Story", options, index=options.index(story),
+                format_func=lambda sid: "Guided stories: choose one…" if sid is None else
+                (titles.at[sid, "title_ar"] if lang == "ar" and titles.at[sid, "title_ar"]
+                 else titles.at[sid, "title_en"]),
+                label_visibility="collapsed", key=pick_key, on_change=pick_story, args=(pick_key,))
+            if story:
+                step = int(ss.get("story_step") or 1)
+                n = lengths[story]
+                s_cols[1].button("Back", icon=":material/arrow_back:", disabled=step <= 1, shortcut="Left",
+                                 on_click=ui.go_to_step, args=(data, story, step - 1), use_container_width=True,
+                                 help="Previous step (← key)")
+                s_cols[2].markdown(f"**Step {step} / {n}**")
+                s_cols[3].button("Next", icon=":material/arrow_forward:", disabled=step >= n, shortcut="Right",
+                                 on_click=ui.go_to_step, args=(data, story, step + 1), use_container_width=True,
+                                 help="Next step (→ key)")
+                s_cols[4].button("Close", on_click=ui.leave_story, use_container_width=True)
+                sv = step_view(data, story, step)
+                en = f'<p class="cm-caption" style="font-size:1.15em;margin:.2em 0">{ui.escape(sv.caption_en)}</p>'
+                ar = (f'<p class="cm-caption-ar" dir="rtl" lang="ar" style="font-size:1.15em;text-align:right;'
+                      f'margin:.2em 0">{ui.escape(sv.caption_ar)}</p>') if sv.caption_ar else ""
+                st.html(ar + en if lang == "ar" else en + ar)
 
 with right:
     current = ss["selected_event"]
@@ -199,11 +227,17 @@ with right:
             st.caption("This event is outside the current filters.")
         st.html(ui.event_panel_html(data, current, highlight_claim=ss.get("highlight_claim"), lang=lang))
         row = data.events[data.events["event_id"] == current]
-        if not present and not row.empty and pd.notna(row.iloc[0]["lat"]) and st.button("Zoom to this event"):
-            ss["view"] = ((float(row.iloc[0]["lat"]), float(row.iloc[0]["lon"])), 10)
-            st.rerun()
+        if not present and not row.empty and pd.notna(row.iloc[0]["lat"]):
+            st.button("Zoom to this event", on_click=set_view,
+                      args=(((float(row.iloc[0]["lat"]), float(row.iloc[0]["lon"])), 10),))
     else:
         st.info("Click a marker (or a line) on the map to read who claimed, denied or only acknowledged the event.")
+
+# --- the sidebar, drawn last from the state the map was drawn with ----------------------------------
+drawn = ui.sidebar_filters(data)
+if drawn != filters and ss.get("_refiltered") != drawn:  # not expected: current_filters reads the widgets' state
+    ss["_refiltered"] = drawn  # once per value: never a rerun loop
+    st.rerun()
 
 # --- share and export -----------------------------------------------------------------------------
 link = ui.sync_url(ui.current_view_state(filters, data))

@@ -167,3 +167,64 @@ def test_filters_survive_switching_pages(app):
     assert any(m.value.startswith(f"**{n} of") for m in at.markdown)
     at.switch_page("pages/map.py").run()
     assert len(drawn_ids(at)) == n
+
+
+def test_the_map_is_drawn_with_the_filters_the_sidebar_shows_in_the_same_run(app, seed):
+    # The map page selects and draws the map before it draws the sidebar (the map reaches the browser
+    # first). Every filter change must show on the map in the run it starts, without a second run.
+    at = app.run()
+    steps = [
+        lambda: at.slider(key="f_dates").set_value((dt.date(2018, 5, 1), dt.date(2018, 6, 30))),
+        lambda: at.multiselect(key="f_status").set_value(["contested", "single_source"]),
+        lambda: at.text_input(key="f_text").input("Hajin"),
+        lambda: at.multiselect(key="f_status").set_value([]),
+        lambda: next(b for b in at.button if b.label == "All dates").click(),
+    ]
+    for step in steps:
+        step().run()
+        assert not at.exception
+        assert "_refiltered" not in at.session_state, "the sidebar disagreed with the map's filters"
+        lo, hi = at.slider(key="f_dates").value
+        shown = next(m.value for m in at.markdown if "events shown" in m.value)
+        n = int(shown.strip("*").split(" of ")[0])
+        ev = seed.events
+        overlap = ev[(ev["date_start"].dt.date <= hi) & (ev["date_end"].dt.date >= lo)]
+        assert len(drawn_ids(at)) == n <= len(overlap)
+    assert at.text_input(key="f_text").value == "Hajin"
+    assert n == len(drawn_ids(at)) and 0 < n < len(seed.events)
+
+
+def test_view_buttons_move_the_map_in_the_run_they_start(app, seed):
+    from conflictmap.maplayers import SYRIA_CENTER, SYRIA_ZOOM, bounds_center_zoom
+
+    at = app.run()
+    next(b for b in at.button if b.label == "Fit all").click().run()
+    placed = seed.events[seed.events["lat"].notna()]
+    center, zoom = bounds_center_zoom(placed["lat"].tolist(), placed["lon"].tolist())
+    assert (map_args(at)["center"], map_args(at)["zoom"]) == (list(center), zoom)
+    assert zoom < SYRIA_ZOOM  # Moscow is in the selection: the whole route fits
+    next(b for b in at.button if b.label == "Syria").click().run()
+    assert (map_args(at)["center"], map_args(at)["zoom"]) == (list(SYRIA_CENTER), SYRIA_ZOOM)
+
+
+def test_choosing_a_story_opens_its_first_step_in_the_same_run(app, seed):
+    from conflictmap.stories import step_view, story_lengths
+
+    at = app.run()
+    story = next(iter(story_lengths(seed)))
+    at.selectbox(key="story_pick_None").select_index(1).run()  # the first story (0 is "choose one")
+    sv = step_view(seed, story, 1)
+    assert at.session_state["story"] == story and at.session_state["story_step"] == 1
+    assert sv.caption_en[:40] in html_text(at)
+    if sv.center is not None:
+        assert (map_args(at)["center"], map_args(at)["zoom"]) == (list(sv.center), sv.zoom)
+
+
+def test_present_toggles_presentation_mode(app):
+    at = app.run()
+    next(b for b in at.button if b.label == "Present").click().run()
+    assert at.session_state["present"] is True
+    assert any(b.label == "Exit" for b in at.button)
+    assert "section[data-testid=\"stSidebar\"]" in html_text(at)      # the controls are hidden
+    next(b for b in at.button if b.label == "Exit").click().run()
+    assert at.session_state["present"] is False and any(b.label == "Present" for b in at.button)
