@@ -208,7 +208,7 @@ with right:
     if not present:
         # The picker lists at most PICK_LIMIT events (the latest): every option is sent to the browser on
         # every run, and 200,000 of them are a megabyte per slider move.
-        shown = selection if len(selection) <= PICK_LIMIT else selection.nlargest(PICK_LIMIT, "date_start")
+        shown = selection.iloc[-PICK_LIMIT:]  # the selection is in date order: a slice, free at any size
         titles = ui.event_titles(shown if current is None or current in set(shown["event_id"])
                                  else pd.concat([data.events[data.events["event_id"] == current], shown]), lang)
         options = list(titles)

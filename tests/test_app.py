@@ -228,3 +228,19 @@ def test_present_toggles_presentation_mode(app):
     assert "section[data-testid=\"stSidebar\"]" in html_text(at)      # the controls are hidden
     next(b for b in at.button if b.label == "Exit").click().run()
     assert at.session_state["present"] is False and any(b.label == "Present" for b in at.button)
+
+
+def test_the_event_picker_lists_the_latest_events_of_a_large_selection(monkeypatch, make_data):
+    n = 260
+    days = [dt.date(2018, 1, 1) + dt.timedelta(days=i) for i in range(n)]
+    d = make_data(events=[event(f"e{i:03d}", day.isoformat()) for i, day in enumerate(days)])
+    monkeypatch.setenv("CONFLICTMAP_DATA", str(d))
+    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=90).run()
+    picker = at.selectbox(key="pick_None")
+    assert len(picker.options) == 200
+    assert "(e259)" in " ".join(picker.options) and "(e059)" not in " ".join(picker.options)
+    assert any("latest 200 of 260 events" in c.value for c in at.caption)
+    at.session_state["selected_event"] = "e000"          # an older event, e.g. clicked on the map
+    at.run()
+    options = at.selectbox(key="pick_e000").options
+    assert len(options) == 201 and "(e000)" in options[0]
