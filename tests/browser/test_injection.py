@@ -91,10 +91,7 @@ def test_clicking_the_marker_of_an_event_whose_id_holds_markup_opens_its_ledger(
     app.wait_map(count=len(mapped))
     row = payload_data.events.set_index("event_id").loc[PAYLOAD_ID_EVENT]
     lat, lon = float(row["lat"]), float(row["lon"])  # Moscow: off the default view of Syria
-    # After the reruns that st_folium's first values trigger: a click during them was lost once in three runs
-    # (the map did not move); see the closing note of issue 5.
-    app.wait_idle()
-    app.page.get_by_role("button", name="Fit all").click()
+    app.page.get_by_role("button", name="Fit all").click()  # during the opening runs too (tests/browser/test_map.py)
     app.wait_in_view(lat, lon)
     app.wait_idle()
     [drawn_id] = app.markers_at(lat, lon)

@@ -186,3 +186,18 @@ def test_downloads_hold_exactly_the_selection(open_app, seed_server, seed, tmp_p
     features = json.loads((tmp_path / "x.geojson").read_text(encoding="utf-8"))["features"]
     assert sorted(f["properties"]["event_id"] for f in features) == want
     assert not app.exceptions()
+
+
+def test_fit_all_pressed_as_soon_as_the_map_shows_brings_every_event_into_view(open_app, seed_server, seed):
+    # A press during the page's opening runs (st_folium's first values rerun the page) was once lost when the
+    # buttons were read after the map; they are callbacks now. Three fresh sessions, no waiting for idle.
+    placed = seed.events[seed.events["lat"].notna()]
+    far = placed.loc[placed["lon"].idxmax()]               # Moscow: outside the default view of Syria
+    app = open_app(seed_server)
+    for _ in range(3):
+        app.goto()
+        app.wait_map()
+        app.page.get_by_role("button", name="Fit all").click()
+        app.wait_in_view(float(far["lat"]), float(far["lon"]))
+        app.wait_idle()
+        app.wait_in_view(float(far["lat"]), float(far["lon"]))   # and the runs that follow keep it there
