@@ -149,7 +149,7 @@ def sidebar_filters(data: Dataset) -> Filters:
     """Render the filters in the sidebar and return them."""
     ev = data.events
     sb = st.sidebar
-    _restore_filter_state()
+    current_filters(data)  # restores the filters on arrival and sets the default date window
     if ev.empty:
         sb.info("No events loaded.")
         return Filters()
@@ -164,8 +164,6 @@ def sidebar_filters(data: Dataset) -> Filters:
             sb.button(f"{label} · {n} event{'s' * (n != 1)}", key=f"jump{i}", help=f"{a} to {b}", on_click=_jump,
                       args=(a, b), use_container_width=True)
         sb.button("All dates", key="jump_all", on_click=_jump, args=(lo, hi), use_container_width=True)
-    if "f_dates" not in st.session_state:
-        st.session_state["f_dates"] = (lo, hi)
     date_from, date_to = sb.slider("Date window", min_value=lo, max_value=hi, key="f_dates", format="YYYY-MM-DD",
                                    on_change=_keep, args=("f_dates",),
                                    help="Events overlapping the window are shown. Arrow keys move a handle by a day.")
