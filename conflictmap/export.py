@@ -66,10 +66,9 @@ def _place_coords(places: pd.DataFrame) -> dict[str, list[float]]:
                                                                     strict=True)}
 
 
-def event_geometry(row, places: pd.DataFrame | dict) -> dict | None:
+def event_geometry(row, coords: dict[str, list[float]]) -> dict | None:
     """A LineString for "between"/"route" events with two placed places, else the anchor Point, else None.
-    ``places``: the gazetteer, or :func:`_place_coords` of it when called once per event."""
-    coords = _place_coords(places) if isinstance(places, pd.DataFrame) else places
+    ``coords``: :func:`_place_coords` of the gazetteer, built once per export."""
     pts = [coords[p] for p in row["place_list"] if p in coords]
     if row["place_relation"] in ("between", "route") and len(pts) >= 2:
         return {"type": "LineString", "coordinates": pts}
