@@ -10,8 +10,10 @@ Leaflet and the events then load in the browser while the header, the claim
 panel and the sidebar are still being built and drawn (page open at 200,000
 events, docs/performance.md). So the filters are read from session state
 before the sidebar exists (``ui.current_filters``), the header is a container
-reserved above the map and filled after it, and every header action that
-moves the map is a callback, which runs before the script.
+reserved above the map and filled after it, and every action that changes
+the map (the header's buttons, the story and event pickers) is a callback,
+which runs before the script; a click on the map is read from session state
+before anything is drawn.
 """
 
 import html
@@ -47,6 +49,16 @@ ss.setdefault("selected_event", None)
 ss.setdefault("story", None)
 ss.setdefault("lang", "en")
 ui.apply_url_state(data)  # before any widget: a shared link restores its view once
+# A click on the map: st_folium has stored what it returns under its key ("map") before this run started,
+# so the clicked event is selected before the map and the ledger are drawn (no second run).
+clicked = ((ss.get("map") or {}).get("last_active_drawing") or {}).get("properties", {}).get("id")
+# The layer carries HTML-escaped ids (they are shown in tooltips); unescape is the exact inverse.
+clicked = html.unescape(clicked) if isinstance(clicked, str) else None
+if clicked and clicked != ss.get("last_click"):
+    ss["last_click"] = clicked
+    if (data.events["event_id"] == clicked).any():
+        ss["selected_event"] = clicked
+        ss["highlight_claim"] = None
 # The sidebar is drawn after the map (below), from the same session state: see the module docstring.
 filters = ui.current_filters(data)
 selection = apply_filters(data, filters)
@@ -78,6 +90,11 @@ def dismiss_notices() -> None:
     ss["_url_notices"] = []
 
 
+def pick_event(key: str) -> None:
+    ss["selected_event"] = ss[key]
+    ss["highlight_claim"] = None
+
+
 def pick_story(key: str) -> None:
     story = ss[key]
     if story is None:
@@ -101,7 +118,7 @@ with left:
     layer = event_layers(selection, data.places, selected_id=ss["selected_event"],
                          bounds=seen[0] if seen else None, zoom=seen[1] if seen else zoom,
                          story_path=story_path(data, ss["story"]) if ss.get("story") else None)
-    out = st_folium(
+    st_folium(
         base_map(basemap, legend_scale=1.4 if present else 1.0),
         feature_group_to_add=layer,
         center=center,
@@ -112,15 +129,6 @@ with left:
         # center/zoom/bounds keep the shareable link current; a pan reruns the script but redraws nothing.
         returned_objects=["last_active_drawing", "last_object_clicked", "center", "zoom", "bounds"],
     )
-    clicked = ((out or {}).get("last_active_drawing") or {}).get("properties", {}).get("id")
-    # The layer carries HTML-escaped ids (they are shown in tooltips); unescape is the exact inverse.
-    clicked = html.unescape(clicked) if isinstance(clicked, str) else None
-    if clicked and clicked != ss.get("last_click"):
-        ss["last_click"] = clicked
-        if (data.events["event_id"] == clicked).any():
-            ss["selected_event"] = clicked
-            ss["highlight_claim"] = None
-            st.rerun()
     # Notices go below the map: an element appearing or vanishing above it would not move the map's
     # iframe (the header is one container), but it would push the map down the screen.
     if len(off_map):
@@ -212,16 +220,12 @@ with right:
         titles = ui.event_titles(shown if current is None or current in set(shown["event_id"])
                                  else pd.concat([data.events[data.events["event_id"] == current], shown]), lang)
         options = list(titles)
-        choice = st.selectbox("Event", options, index=options.index(current) if current in options else None,
-                              format_func=lambda i: f"{titles[i]} ({i})",
-                              placeholder="Click a marker or pick an event", key=f"pick_{current}")
+        st.selectbox("Event", options, index=options.index(current) if current in options else None,
+                     format_func=lambda i: f"{titles[i]} ({i})", placeholder="Click a marker or pick an event",
+                     key=f"pick_{current}", on_change=pick_event, args=(f"pick_{current}",))
         if len(selection) > PICK_LIMIT:
             st.caption(f"The list holds the latest {PICK_LIMIT:,} of {len(selection):,} events: narrow the dates or "
                        "search (sidebar), or click a marker.")
-        if choice != current:
-            ss["selected_event"] = choice
-            ss["highlight_claim"] = None
-            st.rerun()
     if current:
         if not in_selection:
             st.caption("This event is outside the current filters.")

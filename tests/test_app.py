@@ -244,3 +244,14 @@ def test_the_event_picker_lists_the_latest_events_of_a_large_selection(monkeypat
     at.run()
     options = at.selectbox(key="pick_e000").options
     assert len(options) == 201 and "(e000)" in options[0]
+
+
+def test_a_click_on_the_map_opens_the_ledger_in_the_run_it_starts(app):
+    # st_folium stores what it returns under its key before the run; the page reads it before drawing.
+    at = app.run()
+    at.session_state["map"] = {"last_active_drawing": {"properties": {"id": "ain-issa-ied"}}}
+    at.run()
+    assert at.session_state["selected_event"] == "ain-issa-ied"
+    assert '"selected":"ain-issa-ied"' in map_args(at)["feature_group"]
+    assert "Syrian Observatory for Human Rights" in html_text(at)
+    assert at.selectbox(key="pick_ain-issa-ied").value == "ain-issa-ied"
