@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import os
 from pathlib import Path
 
 import pytest
@@ -11,7 +12,18 @@ from conflictmap import schema
 from conflictmap.load import load_dataset
 
 REPO = Path(__file__).resolve().parent.parent
-SEEDS = REPO.parent / "shared" / "seeds"
+
+
+def _seeds_dir() -> Path:
+    """The source articles (the project's shared folder, ``shared/seeds``): $CONFLICTMAP_SEEDS, else the first
+    ``shared/seeds`` beside the repository or one of its parents (CI has it beside the checkout)."""
+    if os.environ.get("CONFLICTMAP_SEEDS"):
+        return Path(os.environ["CONFLICTMAP_SEEDS"])
+    found = [d / "shared" / "seeds" for d in REPO.parents if (d / "shared" / "seeds").is_dir()]
+    return found[0] if found else REPO.parent / "shared" / "seeds"
+
+
+SEEDS = _seeds_dir()
 
 PAYLOADS = [
     '<img src=x onerror="window.__pwned=1">',

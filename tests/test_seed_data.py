@@ -54,6 +54,9 @@ def test_every_arabic_quote_is_verbatim_in_its_article(seed):
             continue
         text_file = sources.at[c["source_id"], "text_file"]
         assert text_file, f"{c['claim_id']}: its source has no archived text to check the quote against"
+        if not (SEEDS / text_file).is_file():
+            pytest.fail(f"the source article {text_file} is not in {SEEDS}: put the project's shared folder beside "
+                        "the repository, or set CONFLICTMAP_SEEDS to its seeds/ directory", pytrace=False)
         article = (SEEDS / text_file).read_text(encoding="utf-8")
         assert c["quote_ar"] in article, f"{c['claim_id']}: quote not found verbatim in {text_file}"
         checked += 1
