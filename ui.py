@@ -6,6 +6,9 @@ caching and widget state live. Rerun consequences worth knowing:
 * The dataset is held with ``st.cache_resource``: one shared, read-only copy
   for every session (``st.cache_data`` would pickle a copy per rerun). It is
   keyed on the files' modification times, so editing a CSV reloads it.
+* Every widget callback is wrapped in :func:`uninterrupted`: Streamlit may
+  abandon a callback half-way when another interaction arrives, and the
+  button press behind it would be lost.
 * The sidebar filters are rendered by each page that uses them. Streamlit
   forgets a widget's value when a page without it runs, so every filter value
   is mirrored into a plain session key (``_keep_<key>``) on change and restored
@@ -15,6 +18,7 @@ caching and widget state live. Rerun consequences worth knowing:
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 import os
 import re
@@ -40,6 +44,50 @@ def md_escape(text: object) -> str:
     """Untrusted text for widgets that render Markdown (st.toast, st.info): every Markdown character
     backslash-escaped, so a name or URL parameter can never become a link or formatting."""
     return _MD_SPECIAL.sub(r"\\\1", str(text))
+
+
+def _no_yield() -> None:
+    pass
+
+
+def uninterrupted(callback):
+    """Decorate a widget callback so that its session-state changes are applied whole.
+
+    Streamlit checks for a newer rerun request at every ``st.session_state`` access and, if one
+    is waiting, abandons the run by raising right there (streamlit/streamlit#10578), even inside a
+    callback. A button's press is not replayed in the run that follows, so an interrupted callback
+    loses the press itself: "Fit all" pressed while the map was still sending its first view did
+    nothing in about one page opening in ten on a loaded machine (tests/browser/test_map.py).
+
+    Inside the wrapper, session-state access does not yield. A request that arrives meanwhile is
+    served right after the callbacks (Streamlit checks again before the script body), so the next
+    run starts from the callback's state. ``runner.fastReruns = false`` (.streamlit/config.toml)
+    keeps that next run from starting in a second thread before the callback is done.
+
+    The switch is Streamlit-internal (``SafeSessionState._yield_callback``; streamlit is pinned
+    below 2). If it is missing, the callback runs unprotected and a warning is logged once;
+    tests/test_ui.py fails then.
+    """
+    @functools.wraps(callback)
+    def run(*args, **kwargs):
+        from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+        ctx = get_script_run_ctx(suppress_warning=True)
+        state = getattr(ctx, "session_state", None)
+        try:
+            saved = object.__getattribute__(state, "_yield_callback")
+        except AttributeError:
+            if state is not None and not getattr(uninterrupted, "warned", False):
+                uninterrupted.warned = True
+                log.warning("uninterrupted: this Streamlit has no SafeSessionState._yield_callback; "
+                            "callbacks run unprotected")
+            return callback(*args, **kwargs)
+        object.__setattr__(state, "_yield_callback", _no_yield)
+        try:
+            return callback(*args, **kwargs)
+        finally:
+            object.__setattr__(state, "_yield_callback", saved)
+    return run
 
 
 def require_entrypoint() -> None:
@@ -100,6 +148,7 @@ def map_assets_local() -> bool:
 FILTER_KEYS = ("f_dates", "f_types", "f_status", "f_actors", "f_text")
 
 
+@uninterrupted
 def _keep(key: str) -> None:
     st.session_state[f"_keep_{key}"] = st.session_state[key]
 
@@ -121,6 +170,7 @@ def _restore_filter_state() -> None:
             st.session_state[key] = st.session_state[f"_keep_{key}"]
 
 
+@uninterrupted
 def _jump(lo: dt.date, hi: dt.date) -> None:
     st.session_state["f_dates"] = (lo, hi)
     _keep("f_dates")
@@ -277,6 +327,7 @@ def sync_url(view) -> str:
     return f"{base}?{urlencode(query, doseq=True)}" if query else base
 
 
+@uninterrupted
 def go_to_step(data: Dataset, story: str, step: int) -> None:
     """Move the whole view to a story step: event, ledger, map view and time window (a widget callback)."""
     from conflictmap.stories import step_view
@@ -295,6 +346,7 @@ def go_to_step(data: Dataset, story: str, step: int) -> None:
     ss["f_text"] = ss["_keep_f_text"] = ""
 
 
+@uninterrupted
 def leave_story() -> None:
     st.session_state["story"] = None
     st.session_state["story_step"] = None

@@ -74,27 +74,33 @@ off_map = outside_bounds(mapped)
 unplaced = len(selection) - len(mapped)
 
 
+@ui.uninterrupted
 def set_view(view) -> None:
     ss["view"] = view
 
 
+@ui.uninterrupted
 def fit_all(events: pd.DataFrame) -> None:
     ss["view"] = bounds_center_zoom(events["lat"].tolist(), events["lon"].tolist())
 
 
+@ui.uninterrupted
 def toggle_present() -> None:
     ss["present"] = not ss.get("present")
 
 
+@ui.uninterrupted
 def dismiss_notices() -> None:
     ss["_url_notices"] = []
 
 
+@ui.uninterrupted
 def pick_event(key: str) -> None:
     ss["selected_event"] = ss[key]
     ss["highlight_claim"] = None
 
 
+@ui.uninterrupted
 def pick_story(key: str) -> None:
     story = ss[key]
     if story is None:
