@@ -30,6 +30,7 @@ from .text import escape
 
 SYRIA_CENTER = (35.0, 38.5)
 SYRIA_ZOOM = 6
+FIT_MAX_ZOOM = 12  # "Fit all" on one event, or events in one town, stops at town level
 SYRIA_BOUNDS = ((32.3, 35.6), (37.4, 42.4))  # (south, west), (north, east)
 
 BASEMAPS = {
@@ -74,7 +75,11 @@ def json_for_script(obj: object) -> str:
 
 
 MAP_CSS = ("<style>.leaflet-container{background:#dfe8ee}.cm-arrow{color:#222;font-size:16px;line-height:16px;"
-           "text-shadow:0 0 2px #fff}</style>")
+           "text-shadow:0 0 2px #fff}"
+           ".cm-view button{display:block;width:100%;height:30px;padding:0 9px;border:0;border-bottom:1px solid #ccc;"
+           "background:#fff;color:#222;font:600 12px/30px sans-serif;cursor:pointer;white-space:nowrap}"
+           ".cm-view button:last-child{border-bottom:0}.cm-view button:hover{background:#f4f4f4}"
+           ".cm-view button:disabled{color:#aaa;cursor:default;background:#fff}</style>")
 
 
 class ArrowHelper(MacroElement):
@@ -158,6 +163,52 @@ class Legend(MacroElement):
         self.rows = [(s, STATUS_LABELS[s], STATUS_COLOURS[s], STATUS_HELP[s]) for s in STATUSES]
 
 
+class ViewControl(MacroElement):
+    """"Syria" and "Fit all" as buttons on the map itself, under the zoom buttons.
+
+    They act in the browser, with no script run: the view changes at once, and a press can
+    never be lost in one of Streamlit's rerun races (see ``ui.uninterrupted``). The map then
+    reports its new view as after a pan, so the shareable link follows. "Fit all" fits the
+    bounds the event layer last drew (``window.cmFit``: the whole selection, also when it is
+    aggregated into cells); it is disabled while nothing is shown.
+    """
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function () {
+          var map = {{ this._parent.get_name() }};
+          var Control = L.Control.extend({options: {position: 'topleft'}, onAdd: function () {
+            var box = L.DomUtil.create('div', 'leaflet-bar cm-view');
+            function button(label, title, act) {
+              var b = L.DomUtil.create('button', '', box);
+              b.type = 'button'; b.textContent = label; b.title = title;
+              L.DomEvent.on(b, 'click', function (e) { L.DomEvent.stop(e); act(); });
+              return b;
+            }
+            button('Syria', 'Re-centre on Syria', function () {
+              map.setView({{ this.center_json }}, {{ this.zoom }});
+            });
+            var fit = button('Fit all', 'Fit every shown event, including those outside Syria', function () {
+              if (window.cmFit) { map.fitBounds(window.cmFit, {padding: [30, 30], maxZoom: {{ this.max_zoom }}}); }
+            });
+            fit.disabled = !window.cmFit;
+            window.cmFitButton = fit;
+            L.DomEvent.disableClickPropagation(box);
+            return box;
+          }});
+          new Control().addTo(map);
+        })();
+        {% endmacro %}
+    """)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "ViewControl"
+        self.center_json = json_for_script(list(SYRIA_CENTER))
+        self.zoom = int(SYRIA_ZOOM)
+        self.max_zoom = FIT_MAX_ZOOM
+
+
 class BasemapLayer(MacroElement):
     """Natural Earth country borders fetched from the app's own static files (offline)."""
 
@@ -214,6 +265,9 @@ def base_map(basemap: str = "offline", *, basemap_url: str = BASEMAP_URL, basema
     arrows = ArrowHelper()
     arrows._id = "arrows"
     m.add_child(arrows)
+    view = ViewControl()
+    view._id = "view"
+    m.add_child(view)
     if url is None:
         bm = BasemapLayer(basemap_url, data=basemap_data)
         bm._id = "basemap"
@@ -390,9 +444,11 @@ def event_layers(events: pd.DataFrame, places: pd.DataFrame, *, selected_id: str
     fg._id = "events"
     visible = in_view(events, bounds)
     if len(visible) > POINT_LIMIT:
-        fg.add_child(GridLayer(grid_data(visible, zoom if zoom is not None else SYRIA_ZOOM)))
+        data, layer = grid_data(visible, zoom if zoom is not None else SYRIA_ZOOM), GridLayer
     else:
-        fg.add_child(EventLayer(layer_data(visible, places, selected_id=selected_id)))
+        data, layer = layer_data(visible, places, selected_id=selected_id), EventLayer
+    data["fit"] = fit_bounds(events)  # for the map's "Fit all" (ViewControl): every event, not only those in view
+    fg.add_child(layer(data))
     if story_path and len(story_path) >= 2:
         fg.add_child(StoryPath(story_path))
     return fg
@@ -406,6 +462,17 @@ def outside_bounds(events: pd.DataFrame, bounds=SYRIA_BOUNDS) -> pd.DataFrame:
         off = ~np.isnan(lat) & ~((lat >= s) & (lat <= n) & (lon >= w) & (lon <= e))
     # Usually none: slicing is free, while a DataFrame take costs ~30 ms at 200,000 rows even for no rows.
     return events.iloc[np.flatnonzero(off)] if off.any() else events.iloc[:0]
+
+
+def fit_bounds(events: pd.DataFrame) -> list[list[float]] | None:
+    """``[[south, west], [north, east]]`` around every event with coordinates (None: none has any)."""
+    lat, lon = events["lat"].to_numpy(float), events["lon"].to_numpy(float)
+    placed = ~np.isnan(lat) & ~np.isnan(lon)
+    if not placed.any():
+        return None
+    lat, lon = lat[placed], lon[placed]
+    return [[round(float(lat.min()), 4), round(float(lon.min()), 4)],
+            [round(float(lat.max()), 4), round(float(lon.max()), 4)]]
 
 
 def bounds_center_zoom(lats: list[float], lons: list[float]) -> tuple[tuple[float, float], int]:

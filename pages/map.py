@@ -3,7 +3,9 @@
 Rerun behaviour: the base map is identical on every run, so st_folium keeps
 the user's pan and zoom; only the event layer (``feature_group_to_add``)
 changes. The view moves only when ``center``/``zoom`` change, i.e. on an
-explicit action (Syria, Fit all, a story step, a shared link).
+explicit action (Zoom to this event, a story step, a shared link). "Syria" and
+"Fit all" are buttons on the map itself (maplayers.ViewControl): they act in
+the browser, with no script run.
 
 Element order: the map is the first element the script sends. Its iframe,
 Leaflet and the events then load in the browser while the header, the claim
@@ -29,7 +31,6 @@ from conflictmap.maplayers import (
     SYRIA_CENTER,
     SYRIA_ZOOM,
     base_map,
-    bounds_center_zoom,
     event_layers,
     in_view,
     map_view,
@@ -77,11 +78,6 @@ unplaced = len(selection) - len(mapped)
 @ui.uninterrupted
 def set_view(view) -> None:
     ss["view"] = view
-
-
-@ui.uninterrupted
-def fit_all(events: pd.DataFrame) -> None:
-    ss["view"] = bounds_center_zoom(events["lat"].tolist(), events["lon"].tolist())
 
 
 @ui.uninterrupted
@@ -142,7 +138,7 @@ with left:
         names = ", ".join(sorted({abroad[p] for ids in off_map["place_list"] for p in ids if p in abroad.index}))
         st.info(f"{len(off_map)} shown event(s) lie outside the map of Syria "
                 f"({ui.md_escape(names or 'outside the frame')}). Their routes leave the frame with an "
-                f"arrow; press **Fit all** to include them.", icon=":material/open_in_full:")
+                f"arrow; press **Fit all** on the map to include them.", icon=":material/open_in_full:")
     if not local_assets:
         st.caption("Map scripts are loaded from public CDNs (local copies not installed: "
                    "run `python -m conflictmap assets install`).")
@@ -168,20 +164,16 @@ with header:
 
     st.title("Conflict events and the claims about them" if lang == "en" else "الأحداث والروايات المتضاربة حولها")
 
-    top = st.columns([3, 2, 1, 1, 1, 1], vertical_alignment="center")
+    top = st.columns([4, 2, 1, 1], vertical_alignment="center")
     top[0].markdown(f"**{len(selection)} of {len(data.events)} events shown**"
                     + (f" · {unplaced} without coordinates (see Places)" if unplaced else ""))
     if not present:
         top[1].selectbox("Basemap", list(BASEMAPS), format_func=lambda k: BASEMAPS[k][0], key="basemap",
                          label_visibility="collapsed",
                          help="Offline borders work with no internet; the tile layers need a connection.")
-    top[2].button("Syria", help="Re-centre on Syria", use_container_width=True, on_click=set_view,
-                  args=((SYRIA_CENTER, SYRIA_ZOOM),))
-    top[3].button("Fit all", help="Fit every shown event, including those outside Syria", use_container_width=True,
-                  disabled=mapped.empty, on_click=fit_all, args=(mapped,))
-    top[4].segmented_control("Language", ["en", "ar"], key="lang", format_func={"en": "EN", "ar": "عربي"}.get,
+    top[2].segmented_control("Language", ["en", "ar"], key="lang", format_func={"en": "EN", "ar": "عربي"}.get,
                              label_visibility="collapsed", help="Which language leads in titles and captions")
-    top[5].button("Exit" if present else "Present", icon=":material/slideshow:", use_container_width=True,
+    top[3].button("Exit" if present else "Present", icon=":material/slideshow:", width="stretch",
                   help="Presentation mode: hides the controls and enlarges text, for a projector",
                   on_click=toggle_present)
 
@@ -203,13 +195,13 @@ with header:
                 step = int(ss.get("story_step") or 1)
                 n = lengths[story]
                 s_cols[1].button("Back", icon=":material/arrow_back:", disabled=step <= 1, shortcut="Left",
-                                 on_click=ui.go_to_step, args=(data, story, step - 1), use_container_width=True,
+                                 on_click=ui.go_to_step, args=(data, story, step - 1), width="stretch",
                                  help="Previous step (← key)")
                 s_cols[2].markdown(f"**Step {step} / {n}**")
                 s_cols[3].button("Next", icon=":material/arrow_forward:", disabled=step >= n, shortcut="Right",
-                                 on_click=ui.go_to_step, args=(data, story, step + 1), use_container_width=True,
+                                 on_click=ui.go_to_step, args=(data, story, step + 1), width="stretch",
                                  help="Next step (→ key)")
-                s_cols[4].button("Close", on_click=ui.leave_story, use_container_width=True)
+                s_cols[4].button("Close", on_click=ui.leave_story, width="stretch")
                 sv = step_view(data, story, step)
                 en = f'<p class="cm-caption" style="font-size:1.15em;margin:.2em 0">{ui.escape(sv.caption_en)}</p>'
                 ar = (f'<p class="cm-caption-ar" dir="rtl" lang="ar" style="font-size:1.15em;text-align:right;'
@@ -253,10 +245,10 @@ if drawn != filters and ss.get("_refiltered") != drawn:  # not expected: current
 link = ui.sync_url(ui.current_view_state(filters, data))
 if not present:
     share, export = st.columns(2)
-    with share.popover("Copy link to this view", icon=":material/link:", use_container_width=True):
+    with share.popover("Copy link to this view", icon=":material/link:", width="stretch"):
         st.caption("The link reopens exactly this view: dates, filters, event, map position, basemap, language "
                    "and story step. Use the copy icon.")
         st.code(link, language=None, wrap_lines=True)
-    with export.popover("Download this selection", icon=":material/download:", use_container_width=True):
+    with export.popover("Download this selection", icon=":material/download:", width="stretch"):
         ui.download_buttons(data, selection)
     ui.data_dir_caption(data)

@@ -9,6 +9,12 @@
 
   function day(n) { return new Date(n * 864e5).toISOString().slice(0, 10); }
 
+  // The bounds of the whole selection, for the map's "Fit all" button (ViewControl in maplayers.py).
+  function setFit(fit) {
+    window.cmFit = fit || null;
+    if (window.cmFitButton) { window.cmFitButton.disabled = !window.cmFit; }
+  }
+
   window.cmDrawEvents = function (group, D, colours, labels) {  // colours, labels: per status code
     function tag(layer, i) { layer.feature = {type: 'Feature', properties: {id: D.id[i]}}; return layer; }
     function tip(layer, i) {
@@ -39,6 +45,7 @@
     }
     window.cmEventCount = D.id.length;
     window.cmLayerMode = 'events';
+    setFit(D.fit);
   };
 
   window.cmDrawGrid = function (group, G, colours) {
@@ -56,5 +63,6 @@
     }
     window.cmEventCount = total;
     window.cmLayerMode = 'grid';
+    setFit(G.fit);
   };
 })();

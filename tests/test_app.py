@@ -194,17 +194,22 @@ def test_the_map_is_drawn_with_the_filters_the_sidebar_shows_in_the_same_run(app
     assert n == len(drawn_ids(at)) and 0 < n < len(seed.events)
 
 
-def test_view_buttons_move_the_map_in_the_run_they_start(app, seed):
-    from conflictmap.maplayers import SYRIA_CENTER, SYRIA_ZOOM, bounds_center_zoom
-
+def test_fit_all_on_the_map_follows_the_filters_and_zoom_to_event_moves_it_in_the_run(app, seed):
+    # "Syria" and "Fit all" act in the browser (tests/browser/test_map.py); the server sends the bounds to fit.
     at = app.run()
-    next(b for b in at.button if b.label == "Fit all").click().run()
     placed = seed.events[seed.events["lat"].notna()]
-    center, zoom = bounds_center_zoom(placed["lat"].tolist(), placed["lon"].tolist())
-    assert (map_args(at)["center"], map_args(at)["zoom"]) == (list(center), zoom)
-    assert zoom < SYRIA_ZOOM  # Moscow is in the selection: the whole route fits
-    next(b for b in at.button if b.label == "Syria").click().run()
-    assert (map_args(at)["center"], map_args(at)["zoom"]) == (list(SYRIA_CENTER), SYRIA_ZOOM)
+    assert layer_payload(map_args(at)["feature_group"])[1]["fit"][1][1] == round(placed["lon"].max(), 4)  # Moscow
+    at.text_input(key="f_text").input("Hajin").run()
+    shown = placed[placed["event_id"].isin(drawn_ids(at))]
+    assert 0 < len(shown) < len(placed)
+    fit = layer_payload(map_args(at)["feature_group"])[1]["fit"]
+    assert fit == [[round(shown["lat"].min(), 4), round(shown["lon"].min(), 4)],
+                   [round(shown["lat"].max(), 4), round(shown["lon"].max(), 4)]]
+
+    at.session_state["selected_event"] = shown.iloc[0]["event_id"]
+    at.run()
+    next(b for b in at.button if b.label == "Zoom to this event").click().run()
+    assert (map_args(at)["center"], map_args(at)["zoom"]) == ([shown.iloc[0]["lat"], shown.iloc[0]["lon"]], 10)
 
 
 def test_choosing_a_story_opens_its_first_step_in_the_same_run(app, seed):

@@ -189,6 +189,35 @@ def test_zooming_in_shows_individual_events(make_data):
     assert 0 < len(payload["id"]) < len(data.events)
 
 
+def test_fit_all_covers_the_whole_selection_even_when_only_part_is_drawn(make_data):
+    from conflictmap.maplayers import POINT_LIMIT
+    data = many_events(make_data, POINT_LIMIT + 500)
+    ev = data.events
+    want = [[round(ev["lat"].min(), 4), round(ev["lon"].min(), 4)],
+            [round(ev["lat"].max(), 4), round(ev["lon"].max(), 4)]]
+    zoomed_in = ((34.9, 39.4), (35.4, 39.9))
+    for bounds, zoom, kind in ((None, 6, "grid"), (zoomed_in, 10, "events")):
+        got_kind, payload, _ = layer_json(event_layers(ev, data.places, bounds=bounds, zoom=zoom))
+        assert got_kind == kind
+        assert payload["fit"] == want       # not the part in view
+
+
+def test_fit_all_reaches_moscow_and_is_off_with_nothing_shown(seed):
+    _, payload, _ = layer_json(event_layers(seed.events, seed.places))
+    _, (n, e) = payload["fit"]
+    placed = seed.events[seed.events["lat"].notna()]
+    assert e == round(placed["lon"].max(), 4) > 37.0        # Moscow's longitude: the route's end is inside
+    assert n == round(placed["lat"].max(), 4) > 55.0
+    _, empty, _ = layer_json(event_layers(seed.events.iloc[:0], seed.places))
+    assert empty["fit"] is None                              # the button is disabled
+
+
+def test_the_map_carries_its_view_buttons_from_constants():
+    html = base_map().get_root().render()
+    assert "'Syria'" in html and "'Fit all'" in html and "cmFitButton" in html
+    assert base_map().get_root().render() == html           # identical on every run: the view is kept
+
+
 @pytest.mark.parametrize("n", [TITLE_LIMIT + 1, 1000])
 def test_bytes_per_event_drawn_stay_small(make_data, n):
     data = many_events(make_data, n)

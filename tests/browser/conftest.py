@@ -545,6 +545,15 @@ class App:
                    && !(w.map._panAnim && w.map._panAnim._inProgress);
         }}""", arg=[lat, lon], timeout=timeout)
 
+    def map_button(self, name: str):
+        """A button on the map itself ("Syria", "Fit all"), inside the map's iframe."""
+        return self.page.frame_locator(MAP_IFRAME).get_by_role("button", name=name, exact=True)
+
+    def wait_url_param(self, name: str, present: bool, timeout: float = TIMEOUT_MS) -> None:
+        """Until the address bar has (or lacks) the query parameter ``name``."""
+        self.page.wait_for_function("""([name, present]) =>
+            new URL(location.href).searchParams.has(name) === present""", arg=[name, present], timeout=timeout)
+
     def map_eval(self, js: str, arg=None):
         """Evaluate ``js`` (a function of ``(map, L, arg)``) inside the map's iframe."""
         frame = self.page.locator(MAP_IFRAME).element_handle(timeout=TIMEOUT_MS).content_frame()

@@ -91,7 +91,7 @@ def test_clicking_the_marker_of_an_event_whose_id_holds_markup_opens_its_ledger(
     app.wait_map(count=len(mapped))
     row = payload_data.events.set_index("event_id").loc[PAYLOAD_ID_EVENT]
     lat, lon = float(row["lat"]), float(row["lon"])  # Moscow: off the default view of Syria
-    app.page.get_by_role("button", name="Fit all").click()  # during the opening runs too (tests/browser/test_map.py)
+    app.map_button("Fit all").click()  # on the map, in the browser: during the opening runs too (test_map.py)
     app.wait_in_view(lat, lon)
     app.wait_idle()
     [drawn_id] = app.markers_at(lat, lon)

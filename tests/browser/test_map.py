@@ -10,7 +10,7 @@ import pytest
 
 from conflictmap.select import select_events
 
-from .conftest import AIN_ISSA
+from .conftest import _MAP_JS, AIN_ISSA
 
 
 def expected_ids(data, window) -> tuple[list[str], int]:
@@ -188,16 +188,40 @@ def test_downloads_hold_exactly_the_selection(open_app, seed_server, seed, tmp_p
     assert not app.exceptions()
 
 
-def test_fit_all_pressed_as_soon_as_the_map_shows_brings_every_event_into_view(open_app, seed_server, seed):
-    # A press during the page's opening runs (st_folium's first values rerun the page) was once lost when the
-    # buttons were read after the map; they are callbacks now. Three fresh sessions, no waiting for idle.
+def test_the_maps_fit_all_and_syria_buttons_act_at_once_and_the_link_follows(open_app, seed_server, seed):
+    # "Fit all" and "Syria" are on the map and act in the browser. Pressed the moment the map shows, while the
+    # page's opening runs are still going, a press on a Streamlit button could be lost in a rerun race
+    # (ui.uninterrupted); these cannot. Three fresh sessions, no waiting for idle.
+    from conflictmap.maplayers import SYRIA_CENTER, SYRIA_ZOOM
+
     placed = seed.events[seed.events["lat"].notna()]
-    far = placed.loc[placed["lon"].idxmax()]               # Moscow: outside the default view of Syria
+    far = placed.loc[placed["lat"].idxmax()]               # Moscow: outside the default view of Syria
     app = open_app(seed_server)
+    moscow = [float(far["lat"]), float(far["lon"])]
     for _ in range(3):
         app.goto()
         app.wait_map()
-        app.page.get_by_role("button", name="Fit all").click()
+        assert not app.map_eval("(map, L, ll) => map.getBounds().contains(ll)", moscow)  # a fresh session: Syria
+        app.map_button("Fit all").click()
         app.wait_in_view(float(far["lat"]), float(far["lon"]))
         app.wait_idle()
         app.wait_in_view(float(far["lat"]), float(far["lon"]))   # and the runs that follow keep it there
+    app.wait_url_param("z", True)                                 # the shareable link holds the new view
+
+    app.map_button("Syria").click()
+    app.page.wait_for_function(f"""() => {{ const w = ({_MAP_JS})(); const c = w.map.getCenter();
+        return w.map.getZoom() === {SYRIA_ZOOM} && Math.abs(c.lat - {SYRIA_CENTER[0]}) < 0.05
+               && Math.abs(c.lng - {SYRIA_CENTER[1]}) < 0.05; }}""")
+    assert not app.map_eval("(map, L, ll) => map.getBounds().contains(ll)", moscow)
+    app.wait_url_param("z", False)                                # the default view needs no parameters
+    assert not app.exceptions()
+
+    # Nothing shown: Fit all is disabled, and comes back with the events.
+    box = app.page.get_by_label("Search (Arabic or English)")
+    for text, count in (("zzzz-no-such-event", 0), ("", len(placed))):
+        since = app.runs()
+        box.fill(text)
+        box.press("Enter")
+        app.wait_rerun(since)
+        app.wait_map(count=count)
+        assert app.map_button("Fit all").is_disabled() == (count == 0)
