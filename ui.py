@@ -212,8 +212,8 @@ def sidebar_filters(data: Dataset) -> Filters:
         for i, (a, b, n) in enumerate(clusters):
             label = f"{a:%b %Y}" if (a.year, a.month) == (b.year, b.month) else f"{a:%b %Y} – {b:%b %Y}"
             sb.button(f"{label} · {n} event{'s' * (n != 1)}", key=f"jump{i}", help=f"{a} to {b}", on_click=_jump,
-                      args=(a, b), use_container_width=True)
-        sb.button("All dates", key="jump_all", on_click=_jump, args=(lo, hi), use_container_width=True)
+                      args=(a, b), width="stretch")
+        sb.button("All dates", key="jump_all", on_click=_jump, args=(lo, hi), width="stretch")
     date_from, date_to = sb.slider("Date window", min_value=lo, max_value=hi, key="f_dates", format="YYYY-MM-DD",
                                    on_change=_keep, args=("f_dates",),
                                    help="Events overlapping the window are shown. Arrow keys move a handle by a day.")
@@ -376,11 +376,11 @@ def download_buttons(data: Dataset, selection) -> None:
     # GeoJSON of a 200,000-event selection takes minutes, and a slider move must not wait for it.
     # on_click="ignore": a download needs no rerun of the page.
     st.download_button("CSV (spreadsheet-safe)", lambda: export.to_csv(selection), file_name="conflictmap-events.csv",
-                       mime="text/csv", use_container_width=True, on_click="ignore")
+                       mime="text/csv", width="stretch", on_click="ignore")
     st.download_button("GeoJSON (with claims)", lambda: export.to_geojson_text(data, selection),
-                       file_name="conflictmap-events.geojson", mime="application/geo+json", use_container_width=True,
+                       file_name="conflictmap-events.geojson", mime="application/geo+json", width="stretch",
                        on_click="ignore")
-    if st.button("Prepare standalone HTML map", use_container_width=True,
+    if st.button("Prepare standalone HTML map", width="stretch",
                  help="One file that works offline: map, time slider, claim ledgers, legend and sources"):
         try:
             st.session_state["_export_html"] = export.to_standalone_html(data, selection)
@@ -388,4 +388,4 @@ def download_buttons(data: Dataset, selection) -> None:
             st.error(str(exc))
     if st.session_state.get("_export_html"):
         st.download_button("Download HTML map", st.session_state["_export_html"], file_name="conflictmap.html",
-                           mime="text/html", use_container_width=True, on_click="ignore")
+                           mime="text/html", width="stretch", on_click="ignore")

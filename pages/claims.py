@@ -22,18 +22,18 @@ if matrix.empty:
 else:
     st.dataframe(matrix.apply(lambda col: col.map(lambda v: "; ".join(STANCE_LABELS.get(s, s) for s in v.split("; "))
                                                   if v else "")),
-                 use_container_width=True)
+                 width="stretch")
 
 st.subheader("Every claim")
 cols = ["claim_id", "event_id", "claimant", "spokesperson", "claimant_kind", "stance", "attributed", "quote_ar",
         "quote_en", "channel", "claim_date", "claim_date_inferred", "source_id"]
-st.dataframe(claims[cols], hide_index=True, use_container_width=True,
+st.dataframe(claims[cols], hide_index=True, width="stretch",
              column_config={"claim_date": st.column_config.DateColumn("claim date"),
                             "quote_ar": st.column_config.TextColumn("quote (Arabic)", width="large"),
                             "quote_en": st.column_config.TextColumn("quote (English)", width="large")})
 
 st.subheader("Sources")
-st.dataframe(data.sources.drop(columns=["row"]), hide_index=True, use_container_width=True,
+st.dataframe(data.sources.drop(columns=["row"]), hide_index=True, width="stretch",
              column_config={"url": st.column_config.LinkColumn("url"),
                             "published": st.column_config.DateColumn("published")})
 ui.data_dir_caption(data)

@@ -17,7 +17,7 @@ st.markdown(f"**{len(selection)} of {len(data.events)} events** match the filter
 table = events_table(selection)
 table["status"] = table["status"].map(STATUS_LABELS)
 st.dataframe(
-    table, hide_index=True, use_container_width=True, height=520,
+    table, hide_index=True, width="stretch", height=520,
     column_config={
         "event_id": st.column_config.TextColumn("id"),
         "fatalities": st.column_config.NumberColumn("fatalities", help="blank = not reported"),

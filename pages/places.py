@@ -42,7 +42,7 @@ st.caption("The gazetteer (geodata/places.csv): every place events refer to, whe
 COLUMNS = ["place_id", "name_en", "name_ar", "kind", "lat", "lon", "coord_precision_m", "coord_source",
            "coord_inferred", "geonames_id", "admin1", "country", "alt_names", "notes"]
 st.dataframe(
-    places[COLUMNS], hide_index=True, use_container_width=True, height=min(420, 38 + 35 * max(len(places), 1)),
+    places[COLUMNS], hide_index=True, width="stretch", height=min(420, 38 + 35 * max(len(places), 1)),
     column_config={
         "place_id": st.column_config.TextColumn("id"),
         "coord_precision_m": st.column_config.NumberColumn("precision (m)", format="±%d",
@@ -115,7 +115,7 @@ else:
                              "in places.csv": t.row is not None} for t in tasks])
     st.markdown(f"**{len(tasks)} place(s) lack coordinates.** They are looked up in the gazetteer, then GeoNames "
                 "(offline), then, if you allow it, an online geocoder.")
-    st.dataframe(missing, hide_index=True, use_container_width=True)
+    st.dataframe(missing, hide_index=True, width="stretch")
     env_url = os.environ.get(geocode.GEOCODER_URL_ENV, "").strip()
     service = env_url or geocode.DEFAULT_SERVICE_URL
     use_online = st.toggle(
@@ -202,7 +202,7 @@ with st.expander("Look up a name (offline: gazetteer and GeoNames)"):
             st.dataframe(pd.DataFrame([{"candidate": c.name, "place id": c.place_id, "lat": c.lat, "lon": c.lon,
                                         "precision (m)": c.precision_m, "source": c.coord_source,
                                         "match": c.match, "flags": "; ".join(c.flags)}
-                                       for c in result.candidates]), hide_index=True, use_container_width=True)
+                                       for c in result.candidates]), hide_index=True, width="stretch")
 
 
 # --- distances within events ---------------------------------------------------------------------
@@ -220,7 +220,7 @@ for e in data.events.itertuples(index=False):
         km = "no coordinate yet" if leg.km is None else f"{leg.km:,.1f} km"
         rows.append({"event": e.title_en, "relation": e.place_relation, "distance": f"{leg.a} – {leg.b}: {km}"})
 if rows:
-    st.dataframe(pd.DataFrame(rows), hide_index=True, use_container_width=True,
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch",
                  column_config={"distance": st.column_config.TextColumn("distance (geodesic, WGS84)")})
 else:
     st.caption("No event refers to more than one place.")

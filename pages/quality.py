@@ -21,5 +21,5 @@ else:
     st.caption("Rows are numbered as in a spreadsheet: the header is row 1. A row with an error is set aside; "
                "the rest of the file still loads. The same report comes from `python -m conflictmap validate`.")
     st.dataframe(issues[["severity", "file", "row", "column", "value", "message"]], hide_index=True,
-                 use_container_width=True)
+                 width="stretch")
 ui.data_dir_caption(data)
