@@ -278,7 +278,7 @@ def apply_url_state(data: Dataset) -> None:
     if v.event:
         ss["selected_event"] = v.event
     if v.zoom is not None:
-        ss["view"] = ((v.lat, v.lon), v.zoom)
+        move_view((v.lat, v.lon), v.zoom)
     if v.basemap:
         ss["basemap"] = v.basemap
     ss["lang"] = v.lang
@@ -327,6 +327,13 @@ def sync_url(view) -> str:
     return f"{base}?{urlencode(query, doseq=True)}" if query else base
 
 
+def move_view(center: tuple[float, float], zoom: int) -> None:
+    """Move the map to ``center``/``zoom`` in this run, even if it was sent there before and the user has
+    panned away since (see ``maplayers.view_args``)."""
+    st.session_state["view"] = (tuple(center), zoom)
+    st.session_state["view_moves"] = st.session_state.get("view_moves", 0) + 1
+
+
 @uninterrupted
 def go_to_step(data: Dataset, story: str, step: int) -> None:
     """Move the whole view to a story step: event, ledger, map view and time window (a widget callback)."""
@@ -338,7 +345,7 @@ def go_to_step(data: Dataset, story: str, step: int) -> None:
     ss["selected_event"] = sv.event_id
     ss["highlight_claim"] = sv.claim_id
     if sv.center is not None:
-        ss["view"] = (sv.center, sv.zoom)
+        move_view(sv.center, sv.zoom)
     ss["f_dates"] = ss["_keep_f_dates"] = (sv.date_from, sv.date_to)
     # A story shows its event whatever the other filters say.
     for key in ("f_types", "f_status", "f_actors"):

@@ -242,14 +242,15 @@ class BasemapLayer(MacroElement):
 
 def base_map(basemap: str = "offline", *, basemap_url: str = BASEMAP_URL, basemap_data: dict | None = None,
              height: str = "100%", legend_scale: float = 1.0, legend_bottom: int = 56,
-             legend: bool = True, layers_js: str | None = LAYERS_JS) -> folium.Map:
+             legend: bool = True, view_buttons: bool = True, layers_js: str | None = LAYERS_JS) -> folium.Map:
     """The map with no events on it. Identical output for identical arguments.
 
     ``layers_js`` is the URL of the script :class:`EventLayer` and :class:`GridLayer`
     call (None: the caller embeds it, or draws no event layers).
 
     ``basemap_data`` embeds the offline borders instead of fetching them (for a
-    standalone file); ``legend_scale`` enlarges the legend for a projector.
+    standalone file); ``legend_scale`` enlarges the legend for a projector;
+    ``view_buttons`` adds "Syria" and "Fit all" (:class:`ViewControl`) for a map of events.
     """
     m = folium.Map(location=SYRIA_CENTER, zoom_start=SYRIA_ZOOM, tiles=None, max_zoom=18, min_zoom=2, maxZoom=18,
                    prefer_canvas=True, control_scale=True, height=height)
@@ -265,9 +266,10 @@ def base_map(basemap: str = "offline", *, basemap_url: str = BASEMAP_URL, basema
     arrows = ArrowHelper()
     arrows._id = "arrows"
     m.add_child(arrows)
-    view = ViewControl()
-    view._id = "view"
-    m.add_child(view)
+    if view_buttons:
+        view = ViewControl()
+        view._id = "view"
+        m.add_child(view)
     if url is None:
         bm = BasemapLayer(basemap_url, data=basemap_data)
         bm._id = "basemap"
@@ -473,6 +475,18 @@ def fit_bounds(events: pd.DataFrame) -> list[list[float]] | None:
     lat, lon = lat[placed], lon[placed]
     return [[round(float(lat.min()), 4), round(float(lon.min()), 4)],
             [round(float(lat.max()), 4), round(float(lon.max()), 4)]]
+
+
+def view_args(center: tuple[float, float], zoom: int, moves: int) -> tuple[tuple[float, float], float]:
+    """The ``center`` and ``zoom`` to hand st_folium for the ``moves``-th explicit move of the map.
+
+    st_folium moves the map only when these differ from the ones it got last. A user who panned
+    away and asks for the same place again ("Zoom to this event" twice, a shared link reopened)
+    would see nothing happen. Every other move is nudged by 1e-7: a centimetre, and a zoom that
+    Leaflet snaps back to the whole level.
+    """
+    nudge = 1e-7 * (moves % 2)
+    return (center[0] + nudge, center[1]), zoom + nudge
 
 
 def bounds_center_zoom(lats: list[float], lons: list[float]) -> tuple[tuple[float, float], int]:

@@ -3,9 +3,10 @@
 Rerun behaviour: the base map is identical on every run, so st_folium keeps
 the user's pan and zoom; only the event layer (``feature_group_to_add``)
 changes. The view moves only when ``center``/``zoom`` change, i.e. on an
-explicit action (Zoom to this event, a story step, a shared link). "Syria" and
-"Fit all" are buttons on the map itself (maplayers.ViewControl): they act in
-the browser, with no script run.
+explicit action: Zoom to this event, a story step, a shared link. Each one
+differs from the last, even to the same place (``maplayers.view_args``).
+"Syria" and "Fit all" are buttons on the map itself (maplayers.ViewControl):
+they act in the browser, with no script run.
 
 Element order: the map is the first element the script sends. Its iframe,
 Leaflet and the events then load in the browser while the header, the claim
@@ -35,6 +36,7 @@ from conflictmap.maplayers import (
     in_view,
     map_view,
     outside_bounds,
+    view_args,
 )
 from conflictmap.render import event_histogram, histogram_svg
 from conflictmap.select import apply_filters
@@ -77,7 +79,7 @@ unplaced = len(selection) - len(mapped)
 
 @ui.uninterrupted
 def set_view(view) -> None:
-    ss["view"] = view
+    ui.move_view(*view)
 
 
 @ui.uninterrupted
@@ -113,6 +115,7 @@ left, right = st.columns([3, 2], gap="medium")
 # --- the map -------------------------------------------------------------------------------------
 with left:
     center, zoom = ss["view"]
+    sent_center, sent_zoom = view_args(center, zoom, ss.get("view_moves", 0))
     # Large selections are aggregated at low zoom and redrawn for the view the user left, which
     # st_folium stores under its key before the rerun starts.
     large = len(mapped) > POINT_LIMIT
@@ -123,8 +126,8 @@ with left:
     st_folium(
         base_map(basemap, legend_scale=1.4 if present else 1.0),
         feature_group_to_add=layer,
-        center=center,
-        zoom=zoom,
+        center=sent_center,
+        zoom=sent_zoom,
         key="map",
         height=640 if present else 560,
         use_container_width=True,

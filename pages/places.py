@@ -81,8 +81,8 @@ def places_layer(places: pd.DataFrame) -> folium.FeatureGroup:
 mapped = places[places["lat"].notna() & places["lon"].notna()]
 st.markdown(f"**{len(mapped)} of {len(places)} places on the map.** Green: looked up; orange: inferred. "
             "The dashed circle is the stated precision.")
-st_folium(base_map(ui.offline_default(), legend=False), feature_group_to_add=places_layer(places), key="places_map",
-          height=460, use_container_width=True, returned_objects=[])
+st_folium(base_map(ui.offline_default(), legend=False, view_buttons=False), feature_group_to_add=places_layer(places),
+          key="places_map", height=460, use_container_width=True, returned_objects=[])
 if not local_assets:
     st.caption("Map scripts are loaded from public CDNs (local copies not installed: "
                "run `python -m conflictmap assets install`).")

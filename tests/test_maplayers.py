@@ -218,6 +218,16 @@ def test_the_map_carries_its_view_buttons_from_constants():
     assert base_map().get_root().render() == html           # identical on every run: the view is kept
 
 
+def test_every_explicit_move_differs_from_the_one_before_even_to_the_same_place():
+    from itertools import pairwise
+
+    from conflictmap.maplayers import view_args
+    sent = [view_args((36.37, 38.84), 10, moves) for moves in range(4)]
+    assert all(a != b for a, b in pairwise(sent))                          # st_folium moves the map each time
+    for (lat, lon), zoom in sent:                                          # ... to the place asked for
+        assert abs(lat - 36.37) < 1e-6 and lon == 38.84 and round(zoom) == 10 and abs(zoom - 10) < 1e-6
+
+
 @pytest.mark.parametrize("n", [TITLE_LIMIT + 1, 1000])
 def test_bytes_per_event_drawn_stay_small(make_data, n):
     data = many_events(make_data, n)

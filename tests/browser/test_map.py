@@ -225,3 +225,23 @@ def test_the_maps_fit_all_and_syria_buttons_act_at_once_and_the_link_follows(ope
         app.wait_rerun(since)
         app.wait_map(count=count)
         assert app.map_button("Fit all").is_disabled() == (count == 0)
+
+
+def test_zoom_to_this_event_works_again_after_the_user_panned_away(open_app, seed_server, seed):
+    # st_folium moves the map only when the centre and zoom it is sent change: asking for the same place a
+    # second time, after a pan, once did nothing (maplayers.view_args).
+    row = seed.events.set_index("event_id").loc[AIN_ISSA]
+    lat, lon = float(row["lat"]), float(row["lon"])
+    app = open_app(seed_server)
+    app.wait_map()
+    app.pick_event(AIN_ISSA)
+    app.wait_idle()
+    for _ in range(2):
+        app.page.get_by_role("button", name="Zoom to this event").click()
+        app.page.wait_for_function(f"""() => {{ const w = ({_MAP_JS})(); const c = w && w.map.getCenter();
+            return c && w.map.getZoom() === 10 && Math.abs(c.lat - {lat}) < 0.01 && Math.abs(c.lng - {lon}) < 0.01
+                   && !w.map._animatingZoom; }}""")
+        app.map_eval("(map) => { map.setView([33.5, 36.3], 8); return true; }")  # the user pans and zooms out
+        app.page.wait_for_function("() => new URL(location.href).searchParams.get('z') === '8'")  # the server saw it
+        app.wait_idle()
+    assert not app.exceptions()
