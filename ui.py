@@ -56,17 +56,18 @@ def uninterrupted(callback):
     Streamlit checks for a newer rerun request at every ``st.session_state`` access and, if one
     is waiting, abandons the run by raising right there (streamlit/streamlit#10578), even inside a
     callback. A button's press is not replayed in the run that follows, so an interrupted callback
-    loses the press itself: "Fit all" pressed while the map was still sending its first view did
-    nothing in about one page opening in ten on a loaded machine (tests/browser/test_map.py).
+    loses the press itself: the header's old "Fit all" button, pressed while the map was sending
+    its view, did nothing in about one page opening in ten on a loaded machine.
 
     Inside the wrapper, session-state access does not yield. A request that arrives meanwhile is
     served right after the callbacks (Streamlit checks again before the script body), so the next
-    run starts from the callback's state. ``runner.fastReruns = false`` (.streamlit/config.toml)
-    keeps that next run from starting in a second thread before the callback is done.
+    run starts from the callback's state. A press whose run is stopped before its callbacks start
+    is still lost: that is why the map's own view buttons act in the browser (maplayers.ViewControl).
+    ``runner.fastReruns = false`` does not help: it made lost presses more frequent.
 
     The switch is Streamlit-internal (``SafeSessionState._yield_callback``; streamlit is pinned
     below 2). If it is missing, the callback runs unprotected and a warning is logged once;
-    tests/test_ui.py fails then.
+    tests/test_app.py fails then.
     """
     @functools.wraps(callback)
     def run(*args, **kwargs):
@@ -327,9 +328,10 @@ def sync_url(view) -> str:
     return f"{base}?{urlencode(query, doseq=True)}" if query else base
 
 
+@uninterrupted
 def move_view(center: tuple[float, float], zoom: int) -> None:
     """Move the map to ``center``/``zoom`` in this run, even if it was sent there before and the user has
-    panned away since (see ``maplayers.view_args``)."""
+    panned away since (see ``maplayers.view_args``). Also a widget callback ("Zoom to this event")."""
     st.session_state["view"] = (tuple(center), zoom)
     st.session_state["view_moves"] = st.session_state.get("view_moves", 0) + 1
 

@@ -78,11 +78,6 @@ unplaced = len(selection) - len(mapped)
 
 
 @ui.uninterrupted
-def set_view(view) -> None:
-    ui.move_view(*view)
-
-
-@ui.uninterrupted
 def toggle_present() -> None:
     ss["present"] = not ss.get("present")
 
@@ -233,8 +228,8 @@ with right:
         st.html(ui.event_panel_html(data, current, highlight_claim=ss.get("highlight_claim"), lang=lang))
         row = data.events[data.events["event_id"] == current]
         if not present and not row.empty and pd.notna(row.iloc[0]["lat"]):
-            st.button("Zoom to this event", on_click=set_view,
-                      args=(((float(row.iloc[0]["lat"]), float(row.iloc[0]["lon"])), 10),))
+            st.button("Zoom to this event", on_click=ui.move_view,
+                      args=((float(row.iloc[0]["lat"]), float(row.iloc[0]["lon"])), 10))
     else:
         st.info("Click a marker (or a line) on the map to read who claimed, denied or only acknowledged the event.")
 
