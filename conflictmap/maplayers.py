@@ -209,6 +209,29 @@ class ViewControl(MacroElement):
         self.max_zoom = FIT_MAX_ZOOM
 
 
+class SteadyCenter(MacroElement):
+    """Make the centre the map reports the same before and after its first resize.
+
+    Leaflet reports the exact centre it was created with until the map is resized (the iframe's
+    first resize counts, even when the map's size does not change), then a centre computed from
+    pixels, a few thousandths of a degree away. st_folium sends its value again when that differs,
+    so every page open cost a second script run, about 250 ms after the map appeared. If the user
+    had clicked another page's link meanwhile, that late message, sent for the page being left, took
+    them back to the map. Dropping the cached centre at creation makes the first report the
+    pixel one too, so the map speaks only when the view really changes.
+    """
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        {{ this._parent.get_name() }}._lastCenter = null;
+        {% endmacro %}
+    """)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "SteadyCenter"
+
+
 class BasemapLayer(MacroElement):
     """Natural Earth country borders fetched from the app's own static files (offline)."""
 
@@ -266,6 +289,9 @@ def base_map(basemap: str = "offline", *, basemap_url: str = BASEMAP_URL, basema
     arrows = ArrowHelper()
     arrows._id = "arrows"
     m.add_child(arrows)
+    steady = SteadyCenter()
+    steady._id = "steady"
+    m.add_child(steady)
     if view_buttons:
         view = ViewControl()
         view._id = "view"

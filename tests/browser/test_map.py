@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 import unicodedata
 
@@ -10,7 +11,7 @@ import pytest
 
 from conflictmap.select import select_events
 
-from .conftest import _MAP_JS, AIN_ISSA
+from .conftest import _MAP_JS, AIN_ISSA, MAP_IFRAME, App
 
 
 def expected_ids(data, window) -> tuple[list[str], int]:
@@ -244,4 +245,37 @@ def test_zoom_to_this_event_works_again_after_the_user_panned_away(open_app, see
         app.map_eval("(map) => { map.setView([33.5, 36.3], 8); return true; }")  # the user pans and zooms out
         app.page.wait_for_function("() => new URL(location.href).searchParams.get('z') === '8'")  # the server saw it
         app.wait_idle()
+    assert not app.exceptions()
+
+
+# Every value the map sends the app, recorded in the page before any script of the app runs.
+_RECORD_MAP_VALUES = """
+window.cmSent = [];
+window.addEventListener('message', (e) => {
+  const f = document.querySelector(MAP_IFRAME);
+  if (f && e.source === f.contentWindow && e.data && e.data.type === 'streamlit:setComponentValue') {
+    window.cmSent.push(JSON.stringify(e.data.value));
+  }
+});
+""".replace("MAP_IFRAME", json.dumps(MAP_IFRAME))
+
+
+def test_the_map_reports_its_view_once_when_the_page_opens(browser_context, seed_server):
+    # The map used to send its view twice: its exact starting centre, then ~250 ms later, after the iframe's first
+    # resize, the same view computed from pixels. The second value cost a script run, and when it came after a
+    # click on another page's link it took the user back to the map (maplayers.SteadyCenter).
+    page = browser_context.new_page()
+    page.add_init_script(_RECORD_MAP_VALUES)
+    app = App(page, seed_server)
+    for _ in range(2):
+        app.goto()
+        app.wait_map()
+        page.wait_for_timeout(1500)            # several times st_folium's 250 ms debounce
+        app.wait_idle()
+        sent = page.evaluate("window.cmSent")
+        assert len(sent) == 1, f"the map sent {len(sent)} values without being touched:\n" + "\n".join(sent)
+    # It still reports a real move, once.
+    app.map_eval("(map) => { map.setView([33.5, 36.3], 8); return true; }")
+    page.wait_for_function("() => window.cmSent.length === 2")
+    assert '"zoom":8' in page.evaluate("window.cmSent")[1]
     assert not app.exceptions()

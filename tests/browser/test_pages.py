@@ -40,3 +40,19 @@ def test_page_loads_without_an_exception(open_app, seed_server, script, title):
         app.wait_map()
     app.wait_idle()
     assert app.exceptions() == [], f"{title}: an exception is shown"
+
+
+def test_a_page_link_clicked_as_the_map_opens_leads_to_that_page(open_app, seed_server):
+    # A link clicked the moment the map shows. The map's late second view (now gone: maplayers.SteadyCenter) was
+    # sent for the page being left, and took the user back to the map, or showed a KeyError from a filter's
+    # callback (ui.keep). Three fresh sessions; the page must stay put once it has settled.
+    app = open_app(seed_server)
+    for _ in range(3):
+        app.goto()
+        app.wait_map()
+        app.go_to_page("Events")
+        app.page.wait_for_timeout(1500)
+        app.wait_idle()
+        assert app.nav_link("Events").get_attribute("aria-current") == "page", app.page.url
+        assert app.page.url.rstrip("/").endswith("/events"), app.page.url
+        assert app.exceptions() == []
