@@ -11,8 +11,9 @@ caching and widget state live. Rerun consequences worth knowing:
   button press behind it would be lost.
 * The sidebar filters are rendered by each page that uses them. Streamlit
   forgets a widget's value when a page without it runs, so every filter value
-  is mirrored into a plain session key (``_keep_<key>``) on change and restored
-  before the widget is drawn: the selection survives page switches.
+  is mirrored into a plain session key (``_keep_<key>``) on change (:func:`keep`) and
+  restored before the widget is drawn: the selection survives page switches. The map
+  page's own controls (language, basemap) use the same pair through :func:`recall`.
 """
 
 from __future__ import annotations
@@ -146,12 +147,35 @@ def map_assets_local() -> bool:
 
 # --- filters ------------------------------------------------------------------------
 
+_MISSING = object()
 FILTER_KEYS = ("f_dates", "f_types", "f_status", "f_actors", "f_text")
 
 
 @uninterrupted
-def _keep(key: str) -> None:
-    st.session_state[f"_keep_{key}"] = st.session_state[key]
+def keep(key: str) -> None:
+    """A widget callback: mirror the widget's new value into ``_keep_<key>``, which outlives page switches.
+
+    A widget drawn by several pages (the sidebar filters) has one id per page, so a late message from
+    the page the user just left (a map pan sent after a click on another page's link) can fire this for
+    a widget whose key now names the new page's copy, which has no value yet. Then there is nothing new
+    to keep: the last kept value stays (reading it raised KeyError and broke the page).
+    """
+    value = st.session_state.get(key, _MISSING)
+    if value is not _MISSING:
+        st.session_state[f"_keep_{key}"] = value
+
+
+def recall(key: str, default: object, allowed: tuple | None = None) -> object:
+    """Before drawing a widget of one page only: give it back the value it had when the user left the page.
+
+    Streamlit forgets a widget's value while a page without it runs (the map's language and basemap,
+    after a visit to Events). The widget's ``on_change`` must be :func:`keep` (or call it).
+    """
+    ss = st.session_state
+    value = ss.get(key, _MISSING)
+    if value is _MISSING or (allowed is not None and value not in allowed):
+        value = ss[key] = ss.get(f"_keep_{key}", default)
+    return value
 
 
 def _restore_filter_state() -> None:
@@ -174,7 +198,7 @@ def _restore_filter_state() -> None:
 @uninterrupted
 def _jump(lo: dt.date, hi: dt.date) -> None:
     st.session_state["f_dates"] = (lo, hi)
-    _keep("f_dates")
+    keep("f_dates")
 
 
 def current_filters(data: Dataset) -> Filters:
@@ -216,14 +240,14 @@ def sidebar_filters(data: Dataset) -> Filters:
                       args=(a, b), width="stretch")
         sb.button("All dates", key="jump_all", on_click=_jump, args=(lo, hi), width="stretch")
     date_from, date_to = sb.slider("Date window", min_value=lo, max_value=hi, key="f_dates", format="YYYY-MM-DD",
-                                   on_change=_keep, args=("f_dates",),
+                                   on_change=keep, args=("f_dates",),
                                    help="Events overlapping the window are shown. Arrow keys move a handle by a day.")
     sb.markdown("### Filters")
-    types = sb.multiselect("Event type", fc.event_types, key="f_types", on_change=_keep, args=("f_types",))
-    statuses = sb.multiselect("Status", fc.statuses, key="f_status", on_change=_keep, args=("f_status",),
+    types = sb.multiselect("Event type", fc.event_types, key="f_types", on_change=keep, args=("f_types",))
+    statuses = sb.multiselect("Status", fc.statuses, key="f_status", on_change=keep, args=("f_status",),
                               format_func=lambda s: STATUS_LABELS[s])
-    actors = sb.multiselect("Actor or claimant", fc.actors, key="f_actors", on_change=_keep, args=("f_actors",))
-    text = sb.text_input("Search (Arabic or English)", key="f_text", on_change=_keep, args=("f_text",),
+    actors = sb.multiselect("Actor or claimant", fc.actors, key="f_actors", on_change=keep, args=("f_actors",))
+    text = sb.text_input("Search (Arabic or English)", key="f_text", on_change=keep, args=("f_text",),
                          placeholder="e.g. هجين, Hajin, SOHR, منسوب")
     return Filters(date_from=date_from, date_to=date_to, event_types=tuple(types), statuses=tuple(statuses),
                    actors=tuple(actors), text=text or "")
@@ -281,8 +305,8 @@ def apply_url_state(data: Dataset) -> None:
     if v.zoom is not None:
         move_view((v.lat, v.lon), v.zoom)
     if v.basemap:
-        ss["basemap"] = v.basemap
-    ss["lang"] = v.lang
+        ss["basemap"] = ss["_keep_basemap"] = v.basemap
+    ss["lang"] = ss["_keep_lang"] = v.lang
     ss["present"] = v.present
     ss["_url_notices"] = notices
 
@@ -308,7 +332,7 @@ def current_view_state(filters: Filters, data: Dataset | None = None):
         statuses=filters.statuses, actors=filters.actors, text=filters.text, event=ss.get("selected_event"),
         lat=center[0] if center else None, lon=center[1] if center else None, zoom=zoom,
         basemap=ss.get("basemap") if ss.get("basemap") not in (None, "offline") else None,
-        lang=ss.get("lang", "en"), story=story, step=ss.get("story_step") if story else None,
+        lang=ss.get("lang") or "en", story=story, step=ss.get("story_step") if story else None,
         present=bool(ss.get("present")))
 
 

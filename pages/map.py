@@ -50,7 +50,7 @@ ss = st.session_state
 ss.setdefault("view", (SYRIA_CENTER, SYRIA_ZOOM))
 ss.setdefault("selected_event", None)
 ss.setdefault("story", None)
-ss.setdefault("lang", "en")
+ui.recall("lang", "en", allowed=("en", "ar"))  # also after a visit to another page
 ui.apply_url_state(data)  # before any widget: a shared link restores its view once
 # A click on the map: st_folium has stored what it returns under its key ("map") before this run started,
 # so the clicked event is selected before the map and the ledger are drawn (no second run).
@@ -68,8 +68,7 @@ selection = apply_filters(data, filters)
 local_assets = ui.map_assets_local()
 present = bool(ss.get("present"))
 lang = ss.get("lang") or "en"
-ss.setdefault("basemap", ui.offline_default())
-basemap = ss["basemap"]
+basemap = ui.recall("basemap", ui.offline_default(), allowed=tuple(BASEMAPS))
 
 placed = selection["lat"].notna()
 mapped = selection if placed.all() else selection[placed]
@@ -80,6 +79,13 @@ unplaced = len(selection) - len(mapped)
 @ui.uninterrupted
 def toggle_present() -> None:
     ss["present"] = not ss.get("present")
+
+
+@ui.uninterrupted
+def keep_lang() -> None:
+    if ss.get("lang") not in ("en", "ar"):  # a second click on the chosen language unselects it: keep it chosen
+        ss["lang"] = ss.get("_keep_lang", "en")
+    ui.keep("lang")
 
 
 @ui.uninterrupted
@@ -167,9 +173,10 @@ with header:
                     + (f" · {unplaced} without coordinates (see Places)" if unplaced else ""))
     if not present:
         top[1].selectbox("Basemap", list(BASEMAPS), format_func=lambda k: BASEMAPS[k][0], key="basemap",
-                         label_visibility="collapsed",
+                         label_visibility="collapsed", on_change=ui.keep, args=("basemap",),
                          help="Offline borders work with no internet; the tile layers need a connection.")
     top[2].segmented_control("Language", ["en", "ar"], key="lang", format_func={"en": "EN", "ar": "عربي"}.get,
+                             on_change=keep_lang,
                              label_visibility="collapsed", help="Which language leads in titles and captions")
     top[3].button("Exit" if present else "Present", icon=":material/slideshow:", width="stretch",
                   help="Presentation mode: hides the controls and enlarges text, for a projector",

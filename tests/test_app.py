@@ -175,6 +175,55 @@ def test_filters_survive_switching_pages(app):
     assert len(drawn_ids(at)) == n
 
 
+def test_the_maps_language_and_basemap_survive_a_visit_to_another_page(app):
+    at = app.run()
+    at.button_group(key="lang").set_value("ar").run()
+    at.selectbox(key="basemap").set_value("osm").run()
+    at.switch_page("pages/events.py").run()
+    at.switch_page("pages/map.py").run()
+    assert not at.exception
+    assert at.button_group(key="lang").value == "ar" and at.title[0].value == "الأحداث والروايات المتضاربة حولها"
+    assert at.selectbox(key="basemap").value == "osm"
+    assert at.query_params["lang"] == "ar" and at.query_params["map"] == "osm"
+
+
+def test_a_second_click_on_the_chosen_language_keeps_it_chosen(app):
+    # A segmented control unselects its option on a second click; the link once read "lang=None" then.
+    at = app.run()
+    at.button_group(key="lang").set_value("ar").run()
+    at.button_group(key="lang").set_value(None).run()
+    assert at.button_group(key="lang").value == "ar" and at.query_params["lang"] == "ar"
+    at.button_group(key="lang").set_value("en").run()
+    at.button_group(key="lang").set_value(None).run()
+    assert at.button_group(key="lang").value == "en" and "lang" not in at.query_params
+
+
+def _filter_callback_without_a_value():
+    """A filter's callback fired for a widget whose value Streamlit cannot read (AppTest.from_function)."""
+    import streamlit as st
+
+    import ui
+
+    st.session_state.setdefault("_keep_f_types", ["Explosion"])
+    if st.button("late message"):
+        ui.keep("f_types")           # as when a late map message names the page the user left
+    st.multiselect("Event type", ["Explosion", "Clashes"], key="f_types_here")
+    if st.button("a real change"):
+        st.session_state["f_types"] = ["Clashes"]
+        ui.keep("f_types")
+    st.markdown(f"kept: {st.session_state['_keep_f_types']}")
+
+
+def test_a_filter_callback_with_no_value_to_read_keeps_the_last_one():
+    # In the browser, this raised KeyError and the page showed an exception instead of its content.
+    at = AppTest.from_function(_filter_callback_without_a_value, default_timeout=30).run()
+    at.button[0].click().run()
+    assert not at.exception
+    assert at.markdown[0].value == "kept: ['Explosion']"
+    at.button[1].click().run()
+    assert at.markdown[0].value == "kept: ['Clashes']"
+
+
 def test_the_map_is_drawn_with_the_filters_the_sidebar_shows_in_the_same_run(app, seed):
     # The map page selects and draws the map before it draws the sidebar (the map reaches the browser
     # first). Every filter change must show on the map in the run it starts, without a second run.
