@@ -209,27 +209,54 @@ class ViewControl(MacroElement):
         self.max_zoom = FIT_MAX_ZOOM
 
 
-class SteadyCenter(MacroElement):
-    """Make the centre the map reports the same before and after its first resize.
+class QuietOpen(MacroElement):
+    """The map does not report the view it opened with: the app chose that view and knows it.
 
-    Leaflet reports the exact centre it was created with until the map is resized (the iframe's
-    first resize counts, even when the map's size does not change), then a centre computed from
-    pixels, a few thousandths of a degree away. st_folium sends its value again when that differs,
-    so every page open cost a second script run, about 250 ms after the map appeared. If the user
-    had clicked another page's link meanwhile, that late message, sent for the page being left, took
-    them back to the map. Dropping the cached centre at creation makes the first report the
-    pixel one too, so the map speaks only when the view really changes.
+    st_folium sends the map's state when the map is created, and again whenever it changes. That first
+    value told the app nothing new, yet cost a whole script run, and it raced navigation: the browser
+    sends a widget's message for the page it still shows, so a map that finished loading just after a
+    click on another page's link took the user back to the map (or, when a filter's callback tripped on
+    the stale message, showed an exception). Here the value st_folium is about to send is recorded as
+    already sent (its ``previous_data``, computed as st_folium 0.27 computes it), so only a real change
+    (a pan, a zoom, a click, a move the app asks for) is sent.
+
+    Leaflet also reports the exact centre it was created with until the map is first resized (the
+    iframe's first resize counts), then a centre computed from pixels, a few thousandths of a degree
+    away: that alone made st_folium send a second value ~250 ms after opening. Dropping the cached
+    centre at creation makes every report the pixel one. Outside st_folium (a saved HTML map), only
+    that is done.
     """
 
     _template = Template("""
         {% macro script(this, kwargs) %}
-        {{ this._parent.get_name() }}._lastCenter = null;
+        (function () {
+          var map = {{ this._parent.get_name() }};
+          map._lastCenter = null;
+          var g = window.__GLOBAL_DATA__;
+          if (!g || typeof window.initComponent !== 'function') { return; }
+          var wrap = function (ll) { return ll && g.wrap_longitude ? map.wrapLatLng(ll) : ll; };
+          var bounds = map.getBounds();
+          var all = {  // st_folium's updateComponentValue, same keys in the same order
+            last_clicked: wrap(g.lat_lng_clicked), last_object_clicked: wrap(g.last_object_clicked),
+            last_object_clicked_count: g.last_object_clicked_count,
+            last_object_clicked_tooltip: g.last_object_clicked_tooltip,
+            last_object_clicked_popup: g.last_object_clicked_popup, all_drawings: g.all_drawings,
+            last_active_drawing: g.last_active_drawing, last_geocoder_result: g.last_geocoder_result,
+            bounds: bounds && g.wrap_longitude ? map.wrapLatLngBounds(bounds) : bounds, zoom: map.getZoom(),
+            last_circle_radius: g.last_circle_radius, last_circle_polygon: g.last_circle_polygon,
+            center: wrap(map.getCenter()), selected_layers: Object.values(g.selected_layers || {}),
+            selected_tags: g.selected_tags
+          };
+          var keep = g.returned_objects;
+          g.previous_data = keep ? Object.fromEntries(Object.entries(all).filter(function (kv) {
+            return keep.indexOf(kv[0]) >= 0; })) : all;
+        })();
         {% endmacro %}
     """)
 
     def __init__(self) -> None:
         super().__init__()
-        self._name = "SteadyCenter"
+        self._name = "QuietOpen"
 
 
 class BasemapLayer(MacroElement):
@@ -289,9 +316,9 @@ def base_map(basemap: str = "offline", *, basemap_url: str = BASEMAP_URL, basema
     arrows = ArrowHelper()
     arrows._id = "arrows"
     m.add_child(arrows)
-    steady = SteadyCenter()
-    steady._id = "steady"
-    m.add_child(steady)
+    quiet = QuietOpen()
+    quiet._id = "quiet"
+    m.add_child(quiet)
     if view_buttons:
         view = ViewControl()
         view._id = "view"

@@ -488,7 +488,8 @@ class App:
         return self.page.get_by_test_id("stSidebarNav").get_by_role("link", name=title, exact=True)
 
     def go_to_page(self, title: str) -> None:
-        """Click the page's link in the sidebar navigation and wait for the page's script to finish."""
+        """Click the page's link in the sidebar navigation, wait for the page's script to finish, and check
+        the app is still on that page then (a late message from the page left once took the user back)."""
         link = self.nav_link(title)
         if link.get_attribute("aria-current") == "page":
             return
@@ -496,6 +497,8 @@ class App:
         link.click()
         self.wait_rerun(runs)
         self.page.wait_for_selector("h1", timeout=TIMEOUT_MS)
+        self.wait_idle()
+        assert link.get_attribute("aria-current") == "page", f"clicked {title!r}, but the app shows {self.page.url}"
 
     def exceptions(self) -> list[str]:
         return self.page.locator('[data-testid="stException"]').all_inner_texts()

@@ -43,9 +43,10 @@ def test_page_loads_without_an_exception(open_app, seed_server, script, title):
 
 
 def test_a_page_link_clicked_as_the_map_opens_leads_to_that_page(open_app, seed_server):
-    # A link clicked the moment the map shows. The map's late second view (now gone: maplayers.SteadyCenter) was
-    # sent for the page being left, and took the user back to the map, or showed a KeyError from a filter's
-    # callback (ui.keep). Three fresh sessions; the page must stay put once it has settled.
+    # A link clicked the moment the map shows. The map's report of its opening view (now not sent:
+    # maplayers.QuietOpen) went out for the page being left, and took the user back to the map, or showed a
+    # KeyError from a filter's callback (ui.keep). Three fresh sessions; the page must stay put once settled.
+    # (App.go_to_page checks the same after every click, in every test, for links clicked as a page opens.)
     app = open_app(seed_server)
     for _ in range(3):
         app.goto()
