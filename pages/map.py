@@ -168,7 +168,7 @@ with header:
 
     st.title("Conflict events and the claims about them" if lang == "en" else "الأحداث والروايات المتضاربة حولها")
 
-    top = st.columns([4, 2, 1, 1], vertical_alignment="center")
+    top = st.columns([3.6, 2, 1.4, 1], vertical_alignment="center")  # room for "EN | عربي"
     top[0].markdown(f"**{len(selection)} of {len(data.events)} events shown**"
                     + (f" · {unplaced} without coordinates (see Places)" if unplaced else ""))
     if not present:

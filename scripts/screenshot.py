@@ -49,8 +49,9 @@ MAP_READY_JS = f"""() => {{
 }}"""
 IDLE_JS = """() => {
   const a = document.querySelector('[data-testid=stApp]');
-  return a && a.dataset.testScriptState === 'notRunning' && a.dataset.testConnectionState === 'CONNECTED';
-}"""
+  return a && a.dataset.testScriptState === 'notRunning' && a.dataset.testConnectionState === 'CONNECTED'
+    && !document.querySelector('[data-testid*=Skeleton], [data-testid*=skeleton]');
+}"""  # no skeletons: on a first visit the widgets' code loads a moment after the run ends
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
