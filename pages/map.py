@@ -41,6 +41,7 @@ from conflictmap.maplayers import (
 from conflictmap.render import event_histogram, histogram_svg
 from conflictmap.select import apply_filters
 from conflictmap.stories import step_view, story_lengths, story_path
+from conflictmap.viewstate import LANGUAGES
 
 PICK_LIMIT = 200
 
@@ -50,7 +51,7 @@ ss = st.session_state
 ss.setdefault("view", (SYRIA_CENTER, SYRIA_ZOOM))
 ss.setdefault("selected_event", None)
 ss.setdefault("story", None)
-ui.recall("lang", "en", allowed=("en", "ar"))  # also after a visit to another page
+ui.recall("lang", "en", allowed=LANGUAGES)  # also after a visit to another page
 ui.apply_url_state(data)  # before any widget: a shared link restores its view once
 # A click on the map: st_folium has stored what it returns under its key ("map") before this run started,
 # so the clicked event is selected before the map and the ledger are drawn (no second run).
@@ -83,8 +84,7 @@ def toggle_present() -> None:
 
 @ui.uninterrupted
 def keep_lang() -> None:
-    if ss.get("lang") not in ("en", "ar"):  # a second click on the chosen language unselects it: keep it chosen
-        ss["lang"] = ss.get("_keep_lang", "en")
+    ui.recall("lang", "en", allowed=LANGUAGES)  # a second click on the chosen language unselects it: keep it chosen
     ui.keep("lang")
 
 
@@ -175,7 +175,7 @@ with header:
         top[1].selectbox("Basemap", list(BASEMAPS), format_func=lambda k: BASEMAPS[k][0], key="basemap",
                          label_visibility="collapsed", on_change=ui.keep, args=("basemap",),
                          help="Offline borders work with no internet; the tile layers need a connection.")
-    top[2].segmented_control("Language", ["en", "ar"], key="lang", format_func={"en": "EN", "ar": "عربي"}.get,
+    top[2].segmented_control("Language", list(LANGUAGES), key="lang", format_func={"en": "EN", "ar": "عربي"}.get,
                              on_change=keep_lang,
                              label_visibility="collapsed", help="Which language leads in titles and captions")
     top[3].button("Exit" if present else "Present", icon=":material/slideshow:", width="stretch",
