@@ -44,7 +44,6 @@ import hashlib
 import io
 import json
 import logging
-import os
 import re
 import shutil
 import subprocess
@@ -56,6 +55,8 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from .files import swap_dir
 
 log = logging.getLogger("conflictmap.assets")
 
@@ -702,7 +703,7 @@ def install_assets(
 
         if problems := verify_install(stage):
             raise AssetError("staged install failed verification:\n" + "\n".join(problems))
-        _swap(stage, dest)
+        swap_dir(stage, dest)
     except BaseException:
         shutil.rmtree(stage, ignore_errors=True)
         raise
@@ -710,23 +711,6 @@ def install_assets(
     report.size = sum((dest / r).stat().st_size for r in want)
     say(report.summary())
     return report
-
-
-def _swap(stage: Path, dest: Path) -> None:
-    """Replace ``dest`` by ``stage`` with two renames; roll back if the second fails."""
-    old = None
-    if dest.exists() or dest.is_symlink():
-        old = Path(tempfile.mkdtemp(prefix=f".{dest.name}.old-", dir=dest.parent))
-        os.rmdir(old)
-        os.rename(dest, old)
-    try:
-        os.rename(stage, dest)
-    except BaseException:
-        if old is not None:
-            os.rename(old, dest)
-        raise
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
 
 
 # --- rewriting folium's URLs ---------------------------------------------------

@@ -7,43 +7,17 @@ midway leaves whatever was there before.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
-from pathlib import Path
 
 import pandas as pd
 from branca.element import MacroElement
 from jinja2 import Template
 
 from .claims import STATUS_COLOURS, in_ledger_order
+from .files import atomic_write  # noqa: F401  (callers write exports with it)
 from .load import Dataset
 from .maplayers import json_for_script
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def atomic_write(path: Path | str, data: bytes | str, encoding: str = "utf-8") -> None:
-    """Write ``data`` to ``path`` via a temporary file in the same folder and an atomic rename."""
-    path = Path(path)
-    payload = data.encode(encoding) if isinstance(data, str) else data
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        # mkstemp makes the file private (0600); keep the mode the file had, or the usual default.
-        if path.exists():
-            mode = path.stat().st_mode & 0o7777
-        else:
-            umask = os.umask(0)
-            os.umask(umask)
-            mode = 0o666 & ~umask
-        os.chmod(tmp, mode)
-        with os.fdopen(fd, "wb") as f:
-            f.write(payload)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def _iso(value) -> str | None:

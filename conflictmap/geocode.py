@@ -58,9 +58,8 @@ from geopy.distance import geodesic
 from geopy.extra.rate_limiter import RateLimiter
 
 from . import schema
-from .export import atomic_write
+from .files import atomic_write, read_table_text
 from .geocache import CACHE_FILENAME, GeocodeCache
-from .load import read_table_text
 from .text import has_arabic, normalise
 
 # geopy's RateLimiter logs a full traceback on every retry; with no logging configured Python prints it

@@ -22,6 +22,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from . import schema
+from .files import read_table_text
 from .schema import Column, Table
 from .text import fold_digits, normalise
 
@@ -108,15 +109,6 @@ def _empty(table: Table) -> pd.DataFrame:
 
 
 # --- reading --------------------------------------------------------------------
-
-def read_table_text(path: Path) -> tuple[str, str]:
-    """Return (text, encoding). UTF-8 (with or without BOM) first, then Windows Arabic."""
-    raw = path.read_bytes()
-    try:
-        return raw.decode("utf-8-sig"), "utf-8"
-    except UnicodeDecodeError:
-        return raw.decode("cp1256"), "cp1256"
-
 
 def _read_csv(path: Path, table: Table, label: str, issues: list[RowIssue]) -> pd.DataFrame | None:
     if not path.exists():

@@ -315,7 +315,7 @@ def write_tables(data: Dataset, out_dir: Path | str, *, force: bool = False) -> 
     unless ``force``; then each table is replaced atomically and other files are
     left alone.
     """
-    from ..export import atomic_write
+    from ..files import atomic_write
 
     out = Path(out_dir)
     check_out_dir(out, force=force)
