@@ -2,16 +2,22 @@
 
 The rules, in order (the first that applies wins). Throughout, an *attributed*
 claim is one whose authenticity is not established (``attributed`` is true).
+An attributed claim, assertion or denial, is never enough on its own: it can
+make an event ``contested`` only against an unattributed claim of the other
+stance, and it never makes an event ``denied``, ``single_source`` or
+``corroborated``.
 
-1. ``contested``     - someone asserts (attributed or not) and someone denies.
-2. ``denied``        - there are denials and no assertions.
+1. ``contested``     - someone asserts and someone denies, and at least one of
+                       the two sides is unattributed.
+2. ``denied``        - someone denies, unattributed, and nobody asserts.
 3. ``corroborated``  - two or more *independent* claimants assert, unattributed,
                        and nobody denies. Claimants are independent when their
                        ``origin`` differs (``origin`` defaults to the claimant):
                        two outlets both relaying SOHR count once.
 4. ``single_source`` - exactly one independent claimant asserts, unattributed.
-5. ``unverified``    - only acknowledgements ("aware of reports") and/or
-                       attributed statements.
+5. ``unverified``    - anything else on record: only acknowledgements ("aware
+                       of reports"), only attributed statements (asserting or
+                       denying), or an attributed denial beside nothing firmer.
 6. ``no_claims``     - nothing is on record about the event.
 
 ``as_of`` replays what was on record on a given day: claims made after it are
@@ -39,14 +45,18 @@ STATUS_COLOURS = {  # colour-blind-safe (Okabe-Ito)
     "unverified": "#E69F00",
     "no_claims": "#7f7f7f",
 }
-STATUS_HELP = {
-    "contested": "someone asserts it and someone denies it",
-    "corroborated": "two or more independent claimants assert it; nobody denies it",
-    "single_source": "one claimant asserts it; nobody denies it",
-    "denied": "only denials are on record",
-    "unverified": "only 'aware of reports' or attributed statements",
+STATUS_HELP = {  # in rule order: derive_status applies the first that matches
+    "contested": "someone asserts it and someone denies it, at least one side unattributed",
+    "denied": "someone denies it, unattributed, and nobody asserts it",
+    "corroborated": "two or more independent claimants assert it, unattributed; nobody denies it",
+    "single_source": "one claimant asserts it, unattributed; nobody denies it",
+    "unverified": "only 'aware of reports' or attributed statements (an attributed claim is never enough on its own)",
     "no_claims": "no claim is on record",
 }
+ATTRIBUTED_RULE = ("A claim with `attributed` = true (authenticity not established), asserting or denying, is never "
+                   "enough on its own: it makes an event `contested` only against an unattributed claim of the other "
+                   "stance, and otherwise leaves it `unverified`. Claimants count as independent when their `origin` "
+                   "(default: the claimant itself) differs.")
 STANCE_LABELS = {"asserts": "Asserts", "denies": "Denies", "acknowledges": "Aware of reports"}
 
 
@@ -61,18 +71,21 @@ def derive_status(event_ids: pd.Series, claims: pd.DataFrame, as_of: pd.Timestam
     if claims.empty:
         return pd.Series("no_claims", index=event_ids.index, dtype=str)
     stance = claims["stance"]
-    asserts = stance == "asserts"
-    flags = pd.DataFrame({"event_id": claims["event_id"], "a": asserts, "d": stance == "denies"})
-    per_event = flags.groupby("event_id", sort=False)[["a", "d"]].any()
-    firm = claims[asserts & ~claims["attributed"].astype(bool)]
-    origin = firm["origin"].where(firm["origin"].fillna("") != "", firm["claimant"])
+    firm = ~claims["attributed"].astype(bool)
+    asserts, denies = stance == "asserts", stance == "denies"
+    flags = pd.DataFrame({"event_id": claims["event_id"], "a": asserts, "d": denies,
+                          "fa": asserts & firm, "fd": denies & firm})
+    per_event = flags.groupby("event_id", sort=False)[["a", "d", "fa", "fd"]].any()
+    firm_asserts = claims[asserts & firm]
+    origin = firm_asserts["origin"].where(firm_asserts["origin"].fillna("") != "", firm_asserts["claimant"])
     origin = origin.map({u: u.casefold() for u in origin.unique()})  # casefold each distinct name once
-    n_firm = origin.groupby(firm["event_id"]).nunique()
+    n_firm = origin.groupby(firm_asserts["event_id"]).nunique()
     per_event["n"] = n_firm.reindex(per_event.index).fillna(0)
-    a, d, n = per_event["a"], per_event["d"], per_event["n"]
+    a, d, fa, fd, n = (per_event[k] for k in ("a", "d", "fa", "fd", "n"))
+    contested = (a & fd) | (fa & d)
     status = pd.Series(
-        np.select([a & d, d, n >= 2, n == 1], ["contested", "denied", "corroborated", "single_source"],
-                  default="unverified"),
+        np.select([contested, fd & ~a, ~d & (n >= 2), ~d & (n == 1)],
+                  ["contested", "denied", "corroborated", "single_source"], default="unverified"),
         index=per_event.index)
     return event_ids.map(status).fillna("no_claims").astype(str)
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from . import schema
-from .claims import STATUS_HELP
+from .claims import ATTRIBUTED_RULE, STATUS_HELP
 
 
 def data_dictionary() -> str:
@@ -42,7 +42,5 @@ def data_dictionary() -> str:
             "Never stored; computed from the claims by `conflictmap/claims.py` (first rule that applies wins):", ""]
     for s, h in STATUS_HELP.items():
         out.append(f"- `{s}`: {h}.")
-    out += ["", "A claim with `attributed` = true (authenticity not established) makes an event `unverified`",
-            "unless it is contradicted (then `contested`). Claimants count as independent when their `origin`",
-            "(default: the claimant itself) differs.", ""]
+    out += ["", ATTRIBUTED_RULE, ""]
     return "\n".join(out)

@@ -32,6 +32,7 @@ REQUIRED_EVENTS = {
     "damascus-taken": "opposition announces Damascus taken",
     "assad-leaves-by-plane": "two officers: he left by plane",
     "kremlin-asylum": "Kremlin asylum announcement",
+    "tunnel-strikes-northeast-syria": "strikes on tunnels and underground storage sites",
     "bashir-caretaker-government": "al-Bashir caretaker government",
 }
 
@@ -101,7 +102,89 @@ def test_assad_statement_is_marked_attributed(seed):
     assert len(assad) >= 4 and assad["attributed"].all()
 
 
-def test_the_first_articles_date_is_inferred(seed):
+def test_the_first_articles_date_is_inferred_as_tuesday_5_june_2018(seed):
+    # research/seed-facts.md (corrected): AFP dated the blast Monday 4 June, so "yesterday" makes the article 5 June.
     src = seed.sources.set_index("source_id").loc["aawsat-2018-06-roundup"]
-    assert src["published"] == pd.Timestamp("2018-06-04") and src["published_inferred"]
+    assert src["published"] == pd.Timestamp("2018-06-05") and src["published_inferred"]
+    assert "4 June" in src["notes"] and "lundi" in src["notes"]
 
+
+# The corrected dates: (event, date_start, date_end). Anything resting on the old 3/4 June reading fails here.
+CORRECTED_EVENT_DATES = [
+    ("ain-issa-ied", "2018-06-04", "2018-06-04"),
+    ("baghouz-tahtani-clashes", "2018-06-04", "2018-06-04"),
+    ("hajin-clashes", "2018-06-03", "2018-06-03"),  # night of Saturday 2 - Sunday 3 June: a separate SOHR item
+    ("roundup-phase-two", "2018-06-03", "2018-06-03"),  # the announcement came the day before the blast
+    ("mayadin-explosion", "2018-06-01", "2018-06-04"),
+    ("hajin-assault-halted", "2018-01-01", "2018-06-04"),
+    ("east-bank-fighting-halted", "2018-01-01", "2018-06-04"),
+]
+
+
+@pytest.mark.parametrize("event_id, start, end", CORRECTED_EVENT_DATES)
+def test_event_dates_follow_the_corrected_publication_date(seed, event_id, start, end):
+    ev = seed.events.set_index("event_id").loc[event_id]
+    assert (ev["date_start"], ev["date_end"]) == (pd.Timestamp(start), pd.Timestamp(end))
+    assert "2018-06-04 (sources.csv" not in ev["notes"], "a note still gives the old publication date"
+
+
+@pytest.mark.parametrize("claim_id, day", [
+    ("c-ain-issa-ied-sohr", "2018-06-04"), ("c-ain-issa-ied-sohr-death", "2018-06-04"),
+    ("c-ain-issa-ied-coalition", "2018-06-04"), ("c-ain-issa-ied-sdf", "2018-06-04"),
+    ("c-baghouz-tahtani-clashes-sohr", "2018-06-04"), ("c-sdf-takes-raqqa-aawsat", "2018-06-05"),
+])
+def test_claim_dates_follow_the_corrected_publication_date(seed, claim_id, day):
+    assert seed.claims.set_index("claim_id").at[claim_id, "claim_date"] == pd.Timestamp(day)
+
+
+def test_the_ain_issa_story_dates_the_blast_4_june_and_the_announcement_the_day_before(seed):
+    steps = seed.story_steps[seed.story_steps["story_id"] == "ain-issa"].set_index("step")
+    assert steps.at[1, "caption_en"].startswith("4 June 2018")
+    assert "same day" not in steps.at[5, "caption_en"].lower()
+    assert "the day before" in steps.at[5, "caption_en"].lower()
+
+
+def test_borrowed_date_bounds_are_gone_or_explained(seed):
+    events = seed.events.set_index("event_id")
+    for event_id in ("iraqi-border-reinforcement", "hajin-assault-halted", "east-bank-fighting-halted"):
+        ev = events.loc[event_id]
+        assert ev["date_start"] != pd.Timestamp("2018-05-01"), f"{event_id} still starts on Roundup's first day"
+        assert ev["date_precision"] == "year" and "lower bound" in ev["notes"]
+    assert events.at["assad-in-damascus", "date_start"] == pd.Timestamp("2024-12-08")
+
+
+def test_an_attributed_denial_alone_leaves_the_event_unverified(seed):
+    ev = seed.events.set_index("event_id").loc["assad-planned-departure"]
+    claims = seed.claims[seed.claims["event_id"] == "assad-planned-departure"]
+    assert set(claims["stance"]) == {"denies"} and claims["attributed"].all()
+    assert ev["status"] == "unverified"
+
+
+def test_the_mayadin_explosion_is_typed_by_what_is_known(seed):
+    ev = seed.events.set_index("event_id").loc["mayadin-explosion"]
+    assert ev["sub_event_type"] != "Air/drone strike", "the article says the cause is unknown"
+    assert "unknown" in ev["title_en"].lower()
+
+
+def test_the_army_collapse_is_placed_at_the_country(seed):
+    ev = seed.events.set_index("event_id").loc["army-collapse"]
+    assert ev["place_list"] == ["syria"] and ev["geo_precision"] == 3
+
+
+def test_moscows_request_stays_in_assads_quote(seed):
+    quote = seed.claims.set_index("claim_id").at["c-assad-leaves-by-plane-assad", "quote_ar"]
+    assert quote.startswith("طلبت موسكو من قيادة القاعدة العمل على")
+
+
+def test_the_ain_issa_death_rests_on_a_sohr_span_and_the_title_says_reportedly(seed):
+    ev = seed.events.set_index("event_id").loc["ain-issa-ied"]
+    assert "reportedly" in ev["title_en"] and ev["fatalities"] == 1
+    death = seed.claims.set_index("claim_id").loc["c-ain-issa-ied-sohr-death"]
+    assert "أودى بحياة مقاتل" in death["quote_ar"] and death["claimant"].startswith("Syrian Observatory")
+
+
+def test_the_tunnel_strikes_are_their_own_event_with_their_claim(seed):
+    claims = seed.claims.set_index("claim_id")
+    assert claims.at["c-tunnel-strikes-northeast-syria-funk", "event_id"] == "tunnel-strikes-northeast-syria"
+    assert "الأنفاق" in claims.at["c-tunnel-strikes-northeast-syria-funk", "quote_ar"]
+    assert "الأنفاق" not in claims.at["c-roundup-phase-two-funk", "quote_ar"]
