@@ -253,10 +253,31 @@ def sidebar_filters(data: Dataset) -> Filters:
                    actors=tuple(actors), text=text or "")
 
 
+EDIT_MODES = ("off", "local", "login")
+_LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+
+
+def edit_mode() -> str:
+    """Who may write and see server details: ``CONFLICTMAP_EDIT`` = off | local | login.
+
+    Unset, it is ``local`` when the server listens on loopback only (``bash run.sh``: the person at
+    the machine), and ``off`` otherwise: a hosted app shows visitors no server paths.
+    """
+    mode = os.environ.get("CONFLICTMAP_EDIT", "").strip().lower()
+    if mode in EDIT_MODES:
+        return mode
+    if mode:
+        log.warning("CONFLICTMAP_EDIT=%r is not one of %s; editing is off", mode, ", ".join(EDIT_MODES))
+        return "off"
+    return "local" if (st.get_option("server.address") or "") in _LOOPBACK else "off"
+
+
 def data_dir_caption(data: Dataset) -> None:
-    st.caption(f"Data: `{data.data_dir}` · {len(data.events)} events, {len(data.claims)} claims · "
-               f"{len(data.errors)} rows rejected (see Data quality)" if data.errors else
-               f"Data: `{data.data_dir}` · {len(data.events)} events, {len(data.claims)} claims")
+    """The footer: counts for everyone; the data directory only for someone editing at the machine."""
+    where = f"Data: {md_escape(data.data_dir)} · " if edit_mode() == "local" and data.data_dir else ""
+    counts = f"{len(data.events)} events, {len(data.claims)} claims"
+    rejected = f" · {len(data.errors)} rows rejected (see Data quality)" if data.errors else ""
+    st.caption(where + counts + rejected)
 
 
 def offline_default() -> str:

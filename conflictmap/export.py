@@ -16,6 +16,7 @@ from .claims import STATUS_COLOURS, in_ledger_order
 from .files import atomic_write  # noqa: F401  (callers write exports with it)
 from .load import Dataset
 from .maplayers import json_for_script
+from .text import safe_url
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
@@ -170,9 +171,11 @@ class SourcesPanel(MacroElement):
             S.items.forEach(function (s) {
               var p = document.createElement('div'); p.style.marginTop = '4px';
               p.textContent = s.label; p.dir = 'auto';
-              if (s.url && /^https?:\\/\\//.test(s.url)) {
+              if (s.url) {  // safe_url() let only http(s)/mailto through; anything else is url_text
                 var a = document.createElement('a'); a.href = s.url; a.textContent = ' link';
                 a.target = '_blank'; a.rel = 'noopener noreferrer'; p.appendChild(a);
+              } else if (s.url_text) {
+                p.appendChild(document.createTextNode(' ' + s.url_text));
               }
               div.appendChild(p);
             });
@@ -311,7 +314,8 @@ def to_standalone_html(data: Dataset, events: pd.DataFrame, *, title: str = "con
                                                           "source_id"])
     srcs = data.sources[data.sources["source_id"].isin(used)]
     sources = [{"label": f"{s['outlet']}: {s['title']} ({_iso(s['published'])}"
-                         f"{', date inferred' if s['published_inferred'] else ''})", "url": s["url"]}
+                         f"{', date inferred' if s['published_inferred'] else ''})",
+                "url": safe_url(s["url"]), "url_text": "" if safe_url(s["url"]) else s["url"]}
                for _, s in srcs.iterrows()]
     note = (f"{len(events)} events exported by conflictmap. Click a marker for who asserted, denied or only "
             f"acknowledged it; the slider replays what had happened by each date.")

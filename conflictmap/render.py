@@ -13,7 +13,7 @@ import pandas as pd
 
 from .claims import STANCE_LABELS, STATUS_COLOURS, STATUS_HELP, STATUS_LABELS, ledger
 from .load import Dataset
-from .text import escape
+from .text import escape, link_html, safe_url
 
 
 def badge(text: str, colour: str) -> str:
@@ -105,7 +105,7 @@ def event_panel_html(data: Dataset, event_id: str, *, highlight_claim: str | Non
             src_html = (f'{escape(src["outlet"])}, <span dir="auto">“{escape(src["title"])}”</span> '
                         f'({escape(published)})')
             if src["url"]:
-                src_html += f' <a href="{escape(src["url"])}" target="_blank" rel="noopener noreferrer">link</a>'
+                src_html += " " + link_html(src["url"])
         else:
             src_html = escape(c["source_id"])
         parts.append(
@@ -176,3 +176,13 @@ def histogram_svg(counts: pd.Series, unit: str, *, height: int = 110, colour: st
             f'role="img" style="display:block;background:#fafafa">{"".join(bars)}</svg>'
             f'<div style="display:flex;justify-content:space-between;font:12px sans-serif;color:#555">'
             f'<span>{escape(first)}</span><span>{escape(last)}</span></div></figure>')
+
+
+def sources_table(sources: pd.DataFrame) -> pd.DataFrame:
+    """The sources as a table to show: ``url`` holds only links :func:`~conflictmap.text.safe_url` allows;
+    any other value moves to ``url_not_linked``, shown as text, so a ``javascript:`` URL can never be clicked."""
+    table = sources.drop(columns=["row"], errors="ignore").copy()
+    safe = table["url"].map(safe_url)
+    table["url_not_linked"] = table["url"].where(safe.isna() & (table["url"] != ""), "")
+    table["url"] = safe
+    return table

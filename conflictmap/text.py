@@ -7,7 +7,9 @@ Two jobs live here because every other module needs them the same way:
   Arabic-Indic digits as the same thing.
 * :func:`escape` makes untrusted text inert wherever it reaches a page: inside
   HTML, and inside the JavaScript template literals folium writes popups and
-  tooltips into (see ``stack-pitfalls.md``: plain ``html.escape`` is not enough).
+  tooltips into (plain ``html.escape`` is not enough: folium writes them into
+  JavaScript template literals). :func:`safe_url` decides which URLs may become
+  links (http, https, mailto); :func:`link_html` writes one.
 """
 
 from __future__ import annotations
@@ -54,22 +56,14 @@ def normalise(s: object) -> str:
     """
     if s is None or (isinstance(s, float) and math.isnan(s)):
         return ""
-    s = str(s)
+    # Compatibility-decompose first, so the folds below see letters: the ligature U+FC49 becomes م + ى and a
+    # mathematical 𝒜 becomes A. Case folding sits between two decompositions because each can feed the other.
+    s = unicodedata.normalize("NFKD", unicodedata.normalize("NFKD", str(s)).casefold())
     s = _ARABIC_DIACRITICS.sub("", s).replace(_TATWEEL, "")
     s = s.translate(_ARABIC_FOLD)
-    # Latin accents: decompose and drop combining marks (Arabic marks are gone already).
-    s = "".join(ch for ch in unicodedata.normalize("NFKD", s) if not unicodedata.combining(ch))
-    s = s.casefold()
+    # Latin accents and decomposed hamza/madda: drop the combining marks that remain.
+    s = "".join(ch for ch in s if not unicodedata.combining(ch))
     return _NON_WORD.sub(" ", s).strip()
-
-
-def matches(query: str, *texts: object) -> bool:
-    """True when every word of ``query`` occurs in one of ``texts``, after :func:`normalise`."""
-    words = normalise(query).split()
-    if not words:
-        return True
-    haystack = " ".join(normalise(t) for t in texts)
-    return all(w in haystack for w in words)
 
 
 def escape(value: object) -> str:
@@ -84,6 +78,37 @@ def escape(value: object) -> str:
         return ""
     s = html.escape(str(value), quote=True)
     return s.replace("\\", "&#92;").replace("`", "&#96;").replace("$", "&#36;")
+
+
+LINK_SCHEMES = ("http", "https", "mailto")
+"""The only URL schemes that ever become links. ``javascript:``, ``data:``, ``vbscript:`` and anything
+else stay text: Leaflet's ``bindPopup`` and a standalone HTML file have no sanitiser to save them."""
+_SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.\-]*):")
+_URL_IGNORED = re.compile(r"[\x00-\x20\x7f]")  # browsers strip these inside a scheme ("java\tscript:")
+
+
+def safe_url(value: object) -> str | None:
+    """``value`` if it is a URL that may become a link (:data:`LINK_SCHEMES`), else None.
+
+    Leading/trailing whitespace is dropped. The scheme is read the way a browser reads it, after
+    removing control characters and spaces, so ``" JaVa\tScript:..."`` is refused. A value with no
+    scheme is refused too: a relative link would point into the app itself.
+    """
+    if not isinstance(value, str):
+        return None
+    url = value.strip()
+    m = _SCHEME.match(_URL_IGNORED.sub("", url))
+    if not m or m.group(1).lower() not in LINK_SCHEMES:
+        return None
+    return url
+
+
+def link_html(url: object, label: str = "link") -> str:
+    """An escaped ``<a>`` to ``url`` when :func:`safe_url` allows it, else the URL as escaped text."""
+    safe = safe_url(url)
+    if safe is None:
+        return f'<span class="cm-url">{escape(url)}</span>' if url else ""
+    return f'<a href="{escape(safe)}" target="_blank" rel="noopener noreferrer">{escape(label)}</a>'
 
 
 def has_arabic(s: object) -> bool:

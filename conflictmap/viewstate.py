@@ -56,8 +56,8 @@ def to_query(v: ViewState) -> dict[str, str | list[str]]:
     for key, values in (("type", v.event_types), ("status", v.statuses), ("actor", v.actors)):
         if values:
             q[key] = list(values)
-    if v.text:
-        q["q"] = v.text
+    if v.text.strip():  # the search ignores surrounding whitespace, and so does the link
+        q["q"] = v.text.strip()
     if v.event:
         q["event"] = v.event
     if v.lat is not None and v.lon is not None and v.zoom is not None:

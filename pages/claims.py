@@ -4,6 +4,7 @@ import streamlit as st
 
 import ui
 from conflictmap.claims import STANCE_LABELS, stance_matrix
+from conflictmap.render import sources_table
 from conflictmap.select import apply_filters
 
 ui.require_entrypoint()
@@ -33,7 +34,8 @@ st.dataframe(claims[cols], hide_index=True, width="stretch",
                             "quote_en": st.column_config.TextColumn("quote (English)", width="large")})
 
 st.subheader("Sources")
-st.dataframe(data.sources.drop(columns=["row"]), hide_index=True, width="stretch",
+st.dataframe(sources_table(data.sources), hide_index=True, width="stretch",
              column_config={"url": st.column_config.LinkColumn("url"),
+                            "url_not_linked": st.column_config.TextColumn("url (not a web link, shown as text)"),
                             "published": st.column_config.DateColumn("published")})
 ui.data_dir_caption(data)

@@ -54,6 +54,10 @@ except DataError as exc:
     st.error("This file cannot be imported.")
     st.text(str(exc))
     st.stop()
+except OSError as exc:  # never a traceback for a file we could not stage
+    st.error(f"This upload could not be read ({type(exc).__name__}). Rename the file to something.csv and "
+             "upload it again.")
+    st.stop()
 
 issues = pd.DataFrame([vars(i) for i in data.issues], columns=["severity", "file", "row", "column", "value",
                                                                 "message"])
@@ -87,9 +91,12 @@ stem = re.sub(r"[^\w-]+", "-", Path(upload.name).stem).strip("-") or "import"
 st.download_button("Download the tables (zip)", data=lambda: importers.tables_zip(data),
                    file_name=f"{stem}-conflictmap.zip", mime="application/zip",
                    help="events.csv, claims.csv, sources.csv and geodata/places.csv, laid out as a data directory.")
+# Server paths only for the person at the machine (ui.edit_mode): a hosted app's visitors see names only.
+at_machine = ui.edit_mode() == "local"
+where_saved = ui.md_escape(SAVE_ROOT) if at_machine else "the server's import folder"
 with st.form("save"):
     folder = st.text_input("Or save them into a folder", value=stem,
-                           help=f"A folder inside {SAVE_ROOT} (set CONFLICTMAP_IMPORT_DIR to change where). "
+                           help=f"A folder inside {where_saved} (set CONFLICTMAP_IMPORT_DIR to change where). "
                                 "It is written whole or not at all.")
     force = st.checkbox("Replace the tables if the folder already has files in it")
     save = st.form_submit_button("Save")
@@ -97,13 +104,16 @@ if save:
     root = SAVE_ROOT.resolve()
     target = (root / folder.strip()).resolve()
     if not folder.strip() or target == root or not target.is_relative_to(root):
-        st.error(f"Choose a folder inside {root}.")
+        st.error(f"Choose a folder inside {where_saved}.")
     else:
         try:
             importers.write_tables(data, target, force=force)
         except OSError as exc:
             st.error("The tables were not saved.")
-            st.text(str(exc))
+            st.text(str(exc) if at_machine else type(exc).__name__)
         else:
-            st.success("Saved. To open them in the dashboard:")
-            st.code(f"CONFLICTMAP_DATA={target} streamlit run app.py", language="bash")
+            if at_machine:
+                st.success("Saved. To open them in the dashboard:")
+                st.code(f"CONFLICTMAP_DATA={target} streamlit run app.py", language="bash")
+            else:
+                st.success(f"Saved as {ui.md_escape(target.name)} in the server's import folder.")

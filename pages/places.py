@@ -29,6 +29,8 @@ from conflictmap.load import default_data_dir
 from conflictmap.maplayers import base_map
 from conflictmap.text import escape
 
+md = ui.md_escape  # every label below that carries data renders Markdown: escape it
+
 ui.require_entrypoint()
 data = ui.dataset()
 local_assets = ui.map_assets_local()
@@ -128,7 +130,7 @@ else:
         bar = st.progress(0.0, text="Indexing the gazetteer and GeoNames…")
 
         def show(done: int, total: int, task: geocode.PlaceTask) -> None:
-            bar.progress(done / total, text=f"{done}/{total}: {task.place_id} — {task.outcome}")
+            bar.progress(done / total, text=f"{done}/{total}: {md(task.place_id)} — {task.outcome}")
 
         error = None
         try:
@@ -143,33 +145,33 @@ else:
 
 if run:
     if run["error"]:
-        st.error(f"The geocoder failed: {run['error']}. The places below were resolved before it did; "
+        st.error(f"The geocoder failed: {md(run['error'])}. The places below were resolved before it did; "
                  "answers received are cached, so trying again does not repeat them.")
     choices: dict[str, geocode.Candidate] = {}
     for task in run["tasks"]:
         r = task.resolution
-        label = f"{task.place_id} ({' / '.join(task.names[:3])})"
+        label = md(f"{task.place_id} ({' / '.join(task.names[:3])})")
         if r is None:
             st.caption(f"{label}: not reached")
         elif task.outcome == geocode.EXISTING:
             same = task.duplicate_of or r.best.place_id
-            st.info(f"{label}: this is the existing place `{same}`. Use that id in events.csv (or merge the rows); "
+            st.info(f"{label}: this is the existing place {md(same)}. Use that id in events.csv (or merge the rows); "
                     "nothing to save.", icon=":material/content_copy:")
         elif task.outcome == geocode.RESOLVED:
-            if st.checkbox(f"{label}: {r.best.describe()}", value=True, key=f"gc_ok_{task.place_id}"):
+            if st.checkbox(f"{label}: {md(r.best.describe())}", value=True, key=f"gc_ok_{task.place_id}"):
                 choices[task.place_id] = r.best
         elif task.outcome in (geocode.AMBIGUOUS, geocode.FLAGGED):
             options = [None, *range(len(r.candidates))]
             pick = st.radio(
-                f"{label}: {task.outcome} — {r.note}. Choose one, or leave it blank.", options, index=0,
+                f"{label}: {task.outcome} — {md(r.note)}. Choose one, or leave it blank.", options, index=0,
                 key=f"gc_pick_{task.place_id}",
-                format_func=lambda i, r=r: "leave blank" if i is None else r.candidates[i].describe())
+                format_func=lambda i, r=r: "leave blank" if i is None else md(r.candidates[i].describe()))
             if pick is not None:
                 choices[task.place_id] = r.candidates[pick]
                 if r.candidates[pick].flags:
                     st.warning("This candidate was flagged; it will be saved with the flag in its notes.")
         else:
-            st.caption(f"{label}: not found. {r.note}")
+            st.caption(f"{label}: not found. {md(r.note)}")
     if st.button(f"Save {len(choices)} coordinate(s) to places.csv", disabled=not choices, key="gc_save"):
         if run["signature"] != places_signature():
             st.error("places.csv changed since the lookup; geocode again.")
@@ -184,7 +186,7 @@ if run:
             try:
                 fresh.write()
             except OSError as exc:
-                st.error(f"Could not write {places_path}: {exc}")
+                st.error(f"Could not write {schema.PLACES.path}: {md(exc)}")
             else:
                 st.session_state.pop("gc_run", None)
                 st.session_state["gc_flash"] = f"Saved {len(choices)} coordinate(s) to {schema.PLACES.path}."
@@ -197,7 +199,7 @@ with st.expander("Look up a name (offline: gazetteer and GeoNames)"):
                          placeholder="e.g. بهجين, Hajeen, al-Mayadeen, قاعدة حميميم")
     if name.strip():
         result = geocode.PlaceResolver(places.to_dict("records")).resolve(name)
-        st.markdown(f"**{result.status}**" + (f" (from {result.step})" if result.step else ""))
+        st.markdown(f"**{md(result.status)}**" + (f" (from {md(result.step)})" if result.step else ""))
         if result.candidates:
             st.dataframe(pd.DataFrame([{"candidate": c.name, "place id": c.place_id, "lat": c.lat, "lon": c.lon,
                                         "precision (m)": c.precision_m, "source": c.coord_source,

@@ -12,7 +12,7 @@ import json
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.conftest import PAYLOAD, REPO, claim, event, layer_payload, place, source
+from tests.conftest import PAYLOAD, REPO, claim, event, layer_payload, place, skip_or_fail, source
 
 PAGES = ["pages/map.py", "pages/events.py", "pages/claims.py", "pages/quality.py"]
 PAGES += [p for p in ("pages/places.py", "pages/import_data.py") if (REPO / p).exists()]
@@ -157,7 +157,7 @@ def test_data_quality_page_lists_rejected_rows(monkeypatch, make_data):
 
 def test_map_assets_are_served_locally_when_installed(app):
     if not (REPO / "static" / "vendor").exists():
-        pytest.skip("offline assets not installed: run `python -m conflictmap assets install`")
+        skip_or_fail("offline assets not installed: run `python -m conflictmap assets install`")
     args = map_args(app.run())
     links = args["js_links"] + args["css_links"]
     assert links and all(u.startswith("/app/static/") for u in links), links   # from the app itself
@@ -345,7 +345,7 @@ def test_a_press_is_not_lost_when_another_interaction_arrives_during_its_callbac
     bare = AppTest.from_function(_press_during_another_interaction, args=(False,), default_timeout=30).run()
     bare.button[0].click().run()
     if bare.markdown[0].value != "view: Syria; presses: 0":
-        pytest.skip("this Streamlit no longer abandons an interrupted callback: the check above proves nothing")
+        skip_or_fail("this Streamlit no longer abandons an interrupted callback: the check above proves nothing")
 
 
 def test_every_callback_of_the_app_is_uninterrupted():
@@ -364,3 +364,20 @@ def test_every_callback_of_the_app_is_uninterrupted():
     unprotected = [f"{file}: {fn}" for file, fn in callbacks
                    if not any("uninterrupted" in ast.unparse(d) for d in defs[fn].decorator_list)]
     assert unprotected == []
+
+
+# --- server paths: only for the person editing at the machine ----------------------------------------
+
+@pytest.mark.parametrize("mode, shows_path", [("local", True), ("off", False), ("login", False), ("bogus", False)])
+def test_the_footer_shows_the_data_directory_only_when_editing_locally(app, monkeypatch, mode, shows_path):
+    monkeypatch.setenv("CONFLICTMAP_EDIT", mode)
+    at = app.switch_page("pages/events.py").run()
+    footer = [c.value for c in at.caption if "events," in c.value]
+    assert footer, [c.value for c in at.caption]
+    assert (str(REPO) in footer[-1]) == shows_path, footer[-1]
+
+
+def test_a_hosted_app_defaults_to_no_server_paths(app, monkeypatch):
+    monkeypatch.delenv("CONFLICTMAP_EDIT", raising=False)
+    at = app.switch_page("pages/events.py").run()  # AppTest has no server address: not loopback, so "off"
+    assert not any(str(REPO) in c.value for c in at.caption)

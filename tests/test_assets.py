@@ -9,7 +9,6 @@ import dataclasses
 import io
 import json
 import logging
-import os
 import re
 import sys
 import tarfile
@@ -20,6 +19,7 @@ import folium.plugins
 import pytest
 
 from conflictmap import assets
+from tests.conftest import skip_or_fail
 
 TAG_URL = re.compile(r"<(?:script|link)\b[^>]*?\b(?:src|href)=\"([^\"]+)\"", re.I)
 
@@ -39,9 +39,7 @@ def installed() -> Path:
     if problems:
         msg = (f"offline map assets are not installed in {d} ({len(problems)} problems, first: "
                f"{problems[0]}); run `python -m conflictmap assets install`")
-        if os.environ.get("CI") == "true":
-            pytest.fail(msg)
-        pytest.skip(msg)
+        skip_or_fail(msg)
     return d
 
 

@@ -6,7 +6,7 @@ import pytest
 
 from conflictmap import export
 from conflictmap.load import load_dataset
-from tests.conftest import claim, event
+from tests.conftest import claim, event, skip_or_fail
 
 
 def test_geojson_has_one_feature_per_event_with_claims(seed):
@@ -63,7 +63,7 @@ def test_standalone_html_is_self_contained_and_escaped(make_data):
     from tests.conftest import PAYLOAD, PAYLOADS, claim, event, source
 
     if not assets.use_local_assets():
-        pytest.skip("offline assets not installed: run `python -m conflictmap assets install`")
+        skip_or_fail("offline assets not installed: run `python -m conflictmap assets install`")
     data = load_dataset(make_data(events=[event("x1", "2018-06-03", title_en=PAYLOAD, summary_en=PAYLOAD)],
                                   claims=[claim("c1", "x1", PAYLOAD, "asserts", quote_ar=PAYLOAD, quote_en=PAYLOAD)],
                                   sources=[source(title=PAYLOAD, url="javascript:alert(1)")]))
@@ -73,6 +73,10 @@ def test_standalone_html_is_self_contained_and_escaped(make_data):
     for raw in PAYLOADS:
         assert raw not in html
     assert "\\u003cimg src=x" in html or "&lt;img src=x" in html
+    # The javascript: source URL is text everywhere: in every popup (bindPopup does not sanitise) and in the
+    # Sources panel, whose data carries no url for it, only url_text.
+    assert not re.search(r"href=(\\?[\"'])?\s*javascript:", html, re.I)
+    assert '"url":null,"url_text":"javascript:alert(1)"' in html
 
 
 def test_atomic_write_keeps_the_files_permissions(tmp_path):

@@ -39,3 +39,36 @@ def test_a_short_span_is_counted_per_day():
 def test_no_dates_no_histogram():
     counts, unit = event_histogram(pd.Series([], dtype="datetime64[ns]"))
     assert histogram_svg(counts, unit) == ""
+
+
+# --- source links: only http(s) and mailto become links -----------------------------------------------
+
+def _panel_for_url(make_data, url: str) -> str:
+    from conflictmap.load import load_dataset
+    from conflictmap.render import event_panel_html
+    from tests.conftest import claim, event, source
+
+    data = load_dataset(make_data(events=[event("x1", "2018-06-03")], claims=[claim("c1", "x1", "SOHR", "asserts")],
+                                  sources=[source(url=url)]))
+    return event_panel_html(data, "x1")
+
+
+def test_a_javascript_source_url_is_shown_as_text_in_the_claim_ledger(make_data):
+    html = _panel_for_url(make_data, " JavaScript:window.__pwned=1")
+    assert not re.search(r"<a [^>]*href", html), "the javascript: URL became a link"
+    assert "JavaScript:window.__pwned=1" in html  # the reader still sees what the source row says
+
+
+def test_a_web_source_url_is_a_link_in_the_claim_ledger(make_data):
+    html = _panel_for_url(make_data, "https://example.org/report?id=1&x=2")
+    assert re.findall(r'<a href="([^"]+)"', html) == ["https://example.org/report?id=1&amp;x=2"]
+
+
+def test_the_sources_table_links_only_web_urls():
+    from conflictmap.render import sources_table
+
+    table = sources_table(pd.DataFrame({"row": [2, 3, 4], "source_id": ["a", "b", "c"],
+                                        "url": ["https://example.org", "javascript:alert(1)", ""]}))
+    assert table["url"].tolist()[0] == "https://example.org" and table["url"].isna().tolist() == [False, True, True]
+    assert table["url_not_linked"].tolist() == ["", "javascript:alert(1)", ""]
+    assert "row" not in table.columns

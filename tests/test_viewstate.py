@@ -52,3 +52,54 @@ def test_good_parts_survive_next_to_bad_ones(seed):
     v, notices = parse(seed, event="ain-issa-ied", status=["contested", "bogus"], z="abc")
     assert v.event == "ain-issa-ied" and v.statuses == ("contested",) and v.zoom is None
     assert len(notices) == 2
+
+
+# --- property: every view the app can produce survives its own link -----------------------------------
+
+from dataclasses import replace  # noqa: E402
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from conflictmap.load import load_dataset  # noqa: E402
+from conflictmap.schema import STATUSES  # noqa: E402
+from tests.conftest import REPO  # noqa: E402
+
+_SEED = load_dataset(REPO)
+_STORIES = story_lengths(_SEED)
+_ACTORS = sorted((set(_SEED.events["actor1"]) | set(_SEED.events["actor2"]) | set(_SEED.claims["claimant"])) - {""})
+
+
+@st.composite
+def views(draw):
+    d1 = draw(st.none() | st.dates(dt.date(2000, 1, 1), dt.date(2030, 12, 31)))
+    d2 = draw(st.none() | st.dates(d1 or dt.date(2000, 1, 1), dt.date(2030, 12, 31)))
+    place = draw(st.booleans())
+    story = draw(st.none() | st.sampled_from(sorted(_STORIES)))
+    return ViewState(
+        date_from=d1, date_to=d2,
+        event_types=tuple(draw(st.lists(st.sampled_from(sorted(set(_SEED.events["event_type"]))), unique=True))),
+        statuses=tuple(draw(st.lists(st.sampled_from(STATUSES), unique=True))),
+        actors=tuple(draw(st.lists(st.sampled_from(_ACTORS), unique=True, max_size=3))),
+        text=draw(st.text(max_size=200)),
+        event=draw(st.none() | st.sampled_from(list(_SEED.events["event_id"]))),
+        lat=draw(st.floats(-90, 90)) if place else None,
+        lon=draw(st.floats(-180, 180)) if place else None,
+        zoom=draw(st.integers(1, 18)) if place else None,
+        basemap=draw(st.none() | st.sampled_from(list(BASEMAPS))),
+        lang=draw(st.sampled_from(["en", "ar"])),
+        story=story, step=draw(st.integers(1, _STORIES[story])) if story else None,
+        present=draw(st.booleans()),
+    )
+
+
+@settings(max_examples=200, deadline=None)
+@given(views())
+def test_any_view_round_trips_through_its_link(v):
+    q = {k: val if isinstance(val, list) else [val] for k, val in to_query(v).items()}
+    back, notices = from_query(q, _SEED, basemaps=list(BASEMAPS), stories=_STORIES)
+    assert notices == []
+    v = replace(v, text=v.text.strip()[:200])  # the search ignores surrounding whitespace; links keep 200 chars
+    if v.lat is not None:  # a link carries the centre to 4 decimals (about 11 m), by design
+        v = replace(v, lat=float(f"{v.lat:.4f}"), lon=float(f"{v.lon:.4f}"))
+    assert back == v

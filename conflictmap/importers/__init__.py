@@ -152,14 +152,17 @@ def import_file(path: Path | str, *, name: str | None = None, cache: bool = True
 
 
 def import_bytes(content: bytes, name: str) -> Dataset:
-    """:func:`import_file` on uploaded bytes (written to a temporary file called ``name``; no Parquet cache).
+    """:func:`import_file` on uploaded bytes (no Parquet cache); ``name`` is how reports call the file.
 
-    Cache the result on a hash of the bytes, never on a file object whose read
-    position changes.
+    The bytes go to a temporary file with a fixed name: an upload's own name (``..``, ``a/b``, ``.``)
+    never becomes part of a path. Cache the result on a hash of the bytes, never on a file object whose
+    read position changes.
     """
-    name = Path(name).name or "upload.csv"
+    name = Path(str(name)).name
+    if name in ("", ".", ".."):
+        name = "upload.csv"
     with tempfile.TemporaryDirectory(prefix="conflictmap-import-") as tmp:
-        path = Path(tmp) / name
+        path = Path(tmp) / "upload.csv"
         path.write_bytes(content)
         data = import_file(path, name=name, cache=False)
     data.data_dir = None

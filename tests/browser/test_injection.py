@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from .conftest import INJECTED, PAYLOAD_EVENT, PAYLOAD_ID_EVENT, PAYLOADS, PlaywrightError
+from .conftest import INJECTED, PAYLOAD_EVENT, PAYLOAD_ID_EVENT, PAYLOADS, TIMEOUT_MS, UNPLACED, PlaywrightError
 
 TOOLTIP = ".leaflet-tooltip"
 
@@ -137,3 +137,24 @@ def test_a_shared_link_cannot_put_a_link_in_the_notices(open_app, seed_server):
     assert "no such event" in notice.inner_text()
     assert _links_in(notice) == [], "a URL parameter became a link in the notice"
     assert MD_LINK in notice.inner_text()
+
+
+def test_place_names_in_the_places_page_labels_are_text(open_app, payload_server, payload_data):
+    # Geocoding a place without coordinates puts its names (here: payloads) into a caption, a checkbox or a radio
+    # label, all of which Streamlit renders as Markdown.
+    assert payload_data.places.set_index("place_id").loc[UNPLACED, "lat"] != payload_data.places["lat"].max()
+    app = open_app(payload_server)
+    app.go_to_page("Places")
+    button = app.page.get_by_role("button", name="Geocode 1 place(s)")
+    button.click()
+    main = app.page.get_by_test_id("stMain")
+    label = main.get_by_text(f"{UNPLACED} (", exact=False).first  # the place's own line: "unplaced (names): ..."
+    label.wait_for(timeout=TIMEOUT_MS)
+    app.wait_idle()
+    text = label.inner_text()
+    assert text.startswith(f"{UNPLACED} (")
+    for literal in ("[md link](javascript:window.__pwned=1)", "`+(window.__pwned=1)+`", "${window.__pwned=1}"):
+        assert literal in text, f"{literal!r} was rendered as Markdown, not shown as text"
+    assert [h for h in _links_in(main) if "javascript" in h.lower()] == []
+    assert main.locator("img[onerror], svg[onload]").count() == 0
+    assert app.exceptions() == [] and app.pwned() == {}

@@ -4,6 +4,7 @@ and the standalone HTML export works from disk with the network blocked."""
 from __future__ import annotations
 
 import re
+import time
 
 import pytest
 
@@ -72,15 +73,18 @@ def test_a_bad_link_shows_a_notice_and_the_page_still_works(open_app, seed_serve
     assert "ain-issa-ied" in app.markers()  # the valid part (status=contested) still applied
 
 
-def settle(app: App, quiet_s: float = 1.5) -> None:
+def settle(app: App, quiet_s: float = 1.5, deadline_s: float = 60) -> None:
     """Until no script run has started for ``quiet_s``: the map reports its view once after drawing,
-    and a key pressed during that rerun can land on a button that is being replaced."""
-    while True:
+    and a key pressed during that rerun can land on a button that is being replaced. Fails after
+    ``deadline_s`` if the page never goes quiet (a rerun loop is a bug to report, not to wait out)."""
+    give_up = time.monotonic() + deadline_s
+    while time.monotonic() < give_up:
         runs = app.runs()
         app.page.wait_for_timeout(quiet_s * 1000)
         app.wait_idle()
         if app.runs() == runs:
             return
+    pytest.fail(f"the page kept rerunning for {deadline_s:.0f} s: {app.runs()} runs", pytrace=False)
 
 
 def test_a_story_steps_by_keyboard(open_app, seed_server, seed):
@@ -180,6 +184,12 @@ def test_the_exported_html_works_from_disk_with_no_network(browser, payload_dir,
         popup.wait_for()
         assert "Claim ledger" in popup.inner_text()
         assert page.evaluate("() => typeof window.__pwned") == "undefined"
+        # The payload sources' javascript: URL is text in the popup and in the Sources panel, never a link.
+        js_links = """() => [...document.querySelectorAll('a[href]')]
+            .filter(a => /^\\s*javascript:/i.test(a.getAttribute('href'))).length"""
+        assert page.evaluate(js_links) == 0
+        assert "javascript:window.__pwned=1" in page.locator(".cm-sources").inner_text()
+        assert "javascript:window.__pwned=1" in popup.inner_text()
         full_page_screenshot(page, SCREENSHOTS / "export-offline.png")
     finally:
         ctx.close()
