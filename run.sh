@@ -4,5 +4,5 @@ set -euo pipefail
 cd "$(dirname "$0")"
 python3 -m venv .venv
 .venv/bin/pip install -q -r requirements.txt
-.venv/bin/python -m conflictmap assets install   # Leaflet + plugins + offline basemap, pinned and hash-checked
+.venv/bin/python -m conflictmap assets install   # Leaflet, the export's time slider, offline basemap; pinned, hash-checked
 exec .venv/bin/streamlit run app.py "$@"

@@ -11,7 +11,7 @@ What is deliberately the same as the app, so only the drawing differs:
 - the selection is ``conflictmap.select.select_events`` on the same date window;
 - the sidebar slider is labelled "Date window" with key ``f_dates``, and the page
   shows "N of M events shown", so the benchmark drives both apps the same way;
-- Leaflet is served from the app's static files (``use_local_assets``).
+- Leaflet is served from the app's static files (``use_local_assets``), and only Leaflet, as in the app.
 
 Run (what ``benchmarks/run.py`` does): from the repository root,
 ``CONFLICTMAP_DATA=file.csv streamlit run benchmarks/naive_app.py``; the
@@ -41,6 +41,10 @@ st.title("Naive pattern: one folium Marker with a Popup per event")
 st.markdown(f"**{len(selection)} of {len(ev)} events shown**")
 
 m = folium.Map(location=(35.0, 38.5), zoom_start=6, tiles=None, max_zoom=18)
+# Only Leaflet, as the app's base map: folium's other defaults (jQuery, Bootstrap, Font Awesome) are not in the
+# offline assets (conflictmap/assets/lock.toml), and a default Marker and Popup need none of them.
+m.default_js = [(n, u) for n, u in m.default_js if n == "leaflet"]
+m.default_css = [(n, u) for n, u in m.default_css if n == "leaflet_css"]
 for row in selection[selection["lat"].notna()].itertuples(index=False):
     html = (f"<b>{escape(row.title_en)}</b><br>{escape(row.date_start.date())}<br>"
             f"{escape(str(row.summary_en)[:220])}")

@@ -61,11 +61,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", type=Path, default=Path(__file__).resolve().parent.parent / "docs" / "data-dictionary.md",
                    metavar="FILE", help="where to write it (default: docs/data-dictionary.md)")
 
-    p = sub.add_parser("assets", help="install or check the offline map assets (Leaflet, plugins, basemap)",
-                       description="install: fetch the pinned npm packages, verify their hashes and unpack them "
-                                   "into static/vendor/. check: verify what is installed.")
-    p.add_argument("action", choices=["install", "check", "urls"],
-                   help="install: fetch, verify, unpack; check: verify installed files; urls: list what is covered")
+    p = sub.add_parser("assets", help="install or check the offline map assets (Leaflet, time slider, basemap)",
+                       description="install: fetch the npm packages pinned in conflictmap/assets/lock.toml, verify "
+                                   "their hashes and unpack them into static/vendor/. check: verify what is "
+                                   "installed. urls: list folium's asset URLs and which have a local copy.")
+    acts = p.add_subparsers(dest="action", required=True, metavar="ACTION",
+                            help="install: fetch, verify, unpack; check: verify installed files; urls: list what is "
+                                 "covered")
+    a_install = acts.add_parser("install", help="fetch, verify and install the assets")
+    a_install.add_argument("--npm", default="npm", help="npm executable (default: npm)")
+    a_check = acts.add_parser("check", help="verify the installed files' hashes")
+    acts.add_parser("urls", help="list folium URLs covered and not covered")
+    for a in (a_install, a_check):
+        a.add_argument("--dest", type=Path, default=None, metavar="DIR",
+                       help="install folder (default: static/vendor in the repository)")
 
     p = sub.add_parser("import", help="convert an ACLED export or a UCDP GED CSV into conflictmap's tables",
                        description="Read FILE (its format is recognised from the header; see "
@@ -158,7 +167,29 @@ def cmd_docs(args) -> int:
 def cmd_assets(args) -> int:
     from . import assets
 
-    return assets.main([args.action])
+    dest = getattr(args, "dest", None) or assets.DEFAULT_STATIC_DIR
+    if args.action == "install":
+        try:
+            assets.install_assets(dest, npm=args.npm, progress=print)
+        except assets.AssetError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 1
+        return 0
+    if args.action == "check":
+        problems = assets.verify_install(dest)
+        if problems:
+            print(f"map assets in {dest} are not intact ({len(problems)} problems):", file=sys.stderr)
+            for problem in problems:
+                print(f"  {problem}", file=sys.stderr)
+            print("fix: python -m conflictmap assets install", file=sys.stderr)
+            return 1
+        print(f"ok: {len(assets.expected_files())} files verified in {dest}")
+        return 0
+    local = assets.current_lock().url_map()
+    for url, classes in sorted(assets.all_folium_asset_urls().items()):
+        where = local.get(url, "not installed (no map here loads it)")
+        print(f"{url}\n    used by {', '.join(classes)} -> {where}")
+    return 0
 
 
 def cmd_import(args) -> int:

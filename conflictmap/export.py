@@ -149,11 +149,6 @@ class ExportError(RuntimeError):
     """The standalone file cannot be made (e.g. the offline assets are not installed)."""
 
 
-# Stylesheets and scripts folium links by default that the exported map never uses (icons, Bootstrap
-# widgets). Leaving them out keeps the file about 1 MB smaller; nothing on the map depends on them.
-_EXPORT_SKIP = ("bootstrap", "fontawesome", "awesome-markers", "awesome.rotate", "glyphicons")
-
-
 class SourcesPanel(MacroElement):
     """The sources, listed on the map. Built with textContent in the browser: data never becomes markup."""
 
@@ -260,8 +255,6 @@ def _inline_assets(html: str) -> str:
 
     def script(m: re.Match) -> str:
         url = m.group(1)
-        if any(s in url for s in _EXPORT_SKIP):
-            return ""
         path = paths.get(url)
         if path is None:
             raise ExportError(f"cannot inline {url}: not an installed local asset")
@@ -269,8 +262,6 @@ def _inline_assets(html: str) -> str:
 
     def style(m: re.Match) -> str:
         url = m.group(1)
-        if any(s in url for s in _EXPORT_SKIP):
-            return ""
         path = paths.get(url)
         if path is None:
             raise ExportError(f"cannot inline {url}: not an installed local asset")
