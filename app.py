@@ -17,4 +17,7 @@ pages = st.navigation([
     st.Page("pages/import_data.py", title="Import", icon=":material/upload_file:"),
     st.Page("pages/quality.py", title="Data quality", icon=":material/rule:"),
 ])
+# The filters restore themselves when the user arrives on another page (ui.filters): they need to know
+# which page this run shows, and st.navigation's return value is the public way to know it.
+st.session_state["_current_page"] = pages.url_path
 pages.run()

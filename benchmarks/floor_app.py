@@ -11,7 +11,8 @@ the rest of the page costs.
 import app_setup  # first: puts the repository root on sys.path
 from streamlit_folium import st_folium
 
-from conflictmap.maplayers import SYRIA_CENTER, SYRIA_ZOOM, base_map, event_layers
+from conflictmap.geo import SYRIA_CENTER, SYRIA_ZOOM
+from conflictmap.maplayers import base_map, event_layers
 
 app_setup.page("the map alone")
 d = app_setup.dataset()

@@ -197,7 +197,7 @@ def cmd_import(args) -> int:
 
     try:
         importers.check_out_dir(args.out, force=args.force)
-        data = importers.import_file(args.file)
+        data = load_dataset(args.file)  # an export, or a directory of our own tables
         importers.write_tables(data, args.out, force=args.force)
     except (DataError, OSError) as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -12,11 +12,13 @@ import pandas as pd
 from branca.element import MacroElement
 from jinja2 import Template
 
+from . import assets
 from .claims import STATUS_COLOURS, in_ledger_order
 from .files import atomic_write  # noqa: F401  (callers write exports with it)
-from .load import Dataset
-from .maplayers import json_for_script
-from .text import safe_url
+from .maplayers import base_map
+from .model import Dataset
+from .render import event_panel_html
+from .text import json_for_script, safe_url
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
@@ -208,7 +210,6 @@ class _SliderAtEnd(MacroElement):
 def _timeline_features(data: Dataset, events: pd.DataFrame) -> dict:
     """GeoJSON for folium's Timeline: each event appears from its start day to the end of the data,
     so the slider replays what had happened by that date; popups carry the escaped claim ledger."""
-    from .render import event_panel_html
 
     end = int(events["date_end"].max().value // 10**6) + 86_400_000 if len(events) else 0
     feats = []
@@ -230,7 +231,6 @@ def _inline_assets(html: str) -> str:
     import mimetypes
     import re
 
-    from . import assets
 
     paths = assets.local_asset_paths()
 
@@ -279,8 +279,6 @@ def to_standalone_html(data: Dataset, events: pd.DataFrame, *, title: str = "con
     from folium.plugins import Timeline, TimelineSlider
     from folium.utilities import JsCode
 
-    from . import assets
-    from .maplayers import base_map
 
     if not assets.use_local_assets():
         raise ExportError("The offline map assets are not installed, so they cannot be inlined: "

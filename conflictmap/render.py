@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from .claims import STANCE_LABELS, STATUS_COLOURS, STATUS_HELP, STATUS_LABELS, ledger
-from .load import Dataset
+from .model import Dataset
 from .text import escape, link_html, safe_url
 
 

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .load import Dataset
+from .claims import claims_text_by_event
+from .model import Dataset
 from .schema import STATUSES
 from .text import normalise
 
@@ -68,7 +69,7 @@ def select_events(
         keep &= (ev["actor1"].isin(actors) | ev["actor2"].isin(actors) | ev["event_id"].isin(by_claim)).to_numpy()
     if text.strip():
         words = normalise(text).split()
-        blob = data.search_text
+        blob = search_text(data)
         for w in words:
             keep &= blob.str.contains(w, regex=False).to_numpy()
     return ev if keep.all() else ev[keep]  # no filter: no 200,000-row copy (the result is read-only either way)
@@ -82,7 +83,7 @@ def apply_filters(data: Dataset, f: Filters) -> pd.DataFrame:
 
 @dataclass(frozen=True)
 class Facets:
-    """The choices the filters offer for one dataset (see ``Dataset.facets``, which caches them)."""
+    """The choices the filters offer for one dataset (:func:`facets` computes them once per dataset)."""
 
     first_day: dt.date | None            # the date slider's limits; last_day > first_day (a slider needs it)
     last_day: dt.date | None
@@ -93,6 +94,12 @@ class Facets:
 
 
 def facets(data: Dataset) -> Facets:
+    """What the filters offer (date limits, types, statuses, actors, periods), computed once per dataset
+    rather than on every script run."""
+    return data.cached("facets", lambda: _facets(data))
+
+
+def _facets(data: Dataset) -> Facets:
     ev = data.events
     if ev.empty:
         return Facets(None, None, (), (), tuple(all_actors(data)), ())
@@ -101,6 +108,27 @@ def facets(data: Dataset) -> Facets:
     present = set(ev["status"].unique())
     return Facets(lo, hi, tuple(sorted(ev["event_type"].unique())), tuple(s for s in STATUSES if s in present),
                   tuple(all_actors(data)), tuple(date_clusters(ev)))
+
+
+def search_text(data: Dataset) -> pd.Series:
+    """Per event, one normalised string of everything a user may search for: titles, summaries, actors,
+    place names (all spellings) and claim text. Built once per dataset."""
+    return data.cached("search_text", lambda: _search_text(data))
+
+
+def _search_text(data: Dataset) -> pd.Series:
+    place_names = data.places.set_index("place_id")
+    names = (
+        place_names["name_en"].fillna("") + " " + place_names["name_ar"].fillna("") + " "
+        + place_names["alt_names"].fillna("").str.replace(";", " ")
+    ).to_dict() if len(place_names) else {}
+    ev = data.events
+    parts = [ev[c].fillna("").astype(str) for c in ("event_id", "title_en", "title_ar", "summary_en",
+                                                     "summary_ar", "actor1", "actor2", "location_note")]
+    blob = parts[0].str.cat(parts[1:], sep=" ")
+    blob = blob + " " + ev["place_list"].map(lambda ids: " ".join(names.get(i, "") for i in ids))
+    blob = blob + " " + ev["event_id"].map(claims_text_by_event(data.claims)).fillna("")
+    return pd.Series([normalise(s) for s in blob], index=ev.index)
 
 
 def all_actors(data: Dataset) -> list[str]:

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from .load import Dataset
-from .maplayers import bounds_center_zoom
+from .geo import bounds_center_zoom
+from .model import Dataset
 from .select import date_clusters
 
 

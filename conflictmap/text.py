@@ -15,6 +15,7 @@ Two jobs live here because every other module needs them the same way:
 from __future__ import annotations
 
 import html
+import json
 import math
 import re
 import unicodedata
@@ -113,3 +114,16 @@ def link_html(url: object, label: str = "link") -> str:
 
 def has_arabic(s: object) -> bool:
     return isinstance(s, str) and any("\u0600" <= ch <= "\u06ff" for ch in s)
+
+
+def json_for_script(obj: object) -> str:
+    """JSON safe inside a <script> element, and free of raw markup.
+
+    ``< > &`` (so no ``</script>`` or tag), backtick and ``$`` (so nothing can
+    look like a template literal) and U+2028/9 are written as ``\\uXXXX``
+    escapes: the parsed value is unchanged, the page bytes carry no raw markup.
+    """
+    s = json.dumps(obj, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    for ch in "<>&`$\u2028\u2029":
+        s = s.replace(ch, f"\\u{ord(ch):04x}")
+    return s

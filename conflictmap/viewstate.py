@@ -20,7 +20,7 @@ from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
-from .load import Dataset
+from .model import Dataset
 from .schema import STATUSES
 
 LANGUAGES = ("en", "ar")

@@ -4,7 +4,7 @@ Rerun behaviour: the base map is identical on every run, so st_folium keeps
 the user's pan and zoom; only the event layer (``feature_group_to_add``)
 changes. The view moves only when ``center``/``zoom`` change, i.e. on an
 explicit action: Zoom to this event, a story step, a shared link. Each one
-differs from the last, even to the same place (``maplayers.view_args``).
+differs from the last, even to the same place (``ui.view_args``).
 "Syria" and "Fit all" are buttons on the map itself (maplayers.ViewControl):
 they act in the browser, with no script run.
 
@@ -26,18 +26,8 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 import ui
-from conflictmap.maplayers import (
-    BASEMAPS,
-    POINT_LIMIT,
-    SYRIA_CENTER,
-    SYRIA_ZOOM,
-    base_map,
-    event_layers,
-    in_view,
-    map_view,
-    outside_bounds,
-    view_args,
-)
+from conflictmap.geo import SYRIA_CENTER, SYRIA_ZOOM, in_view, outside_bounds
+from conflictmap.maplayers import BASEMAPS, POINT_LIMIT, event_layers
 from conflictmap.render import event_histogram, histogram_svg
 from conflictmap.select import apply_filters
 from conflictmap.stories import step_view, story_lengths, story_path
@@ -116,16 +106,16 @@ left, right = st.columns([3, 2], gap="medium")
 # --- the map -------------------------------------------------------------------------------------
 with left:
     center, zoom = ss["view"]
-    sent_center, sent_zoom = view_args(center, zoom, ss.get("view_moves", 0))
+    sent_center, sent_zoom = ui.view_args(center, zoom, ss.get("view_moves", 0))
     # Large selections are aggregated at low zoom and redrawn for the view the user left, which
     # st_folium stores under its key before the rerun starts.
     large = len(mapped) > POINT_LIMIT
-    seen = map_view(ss.get("map")) if large else None
+    seen = ui.map_view(ss.get("map")) if large else None
     layer = event_layers(selection, data.places, selected_id=ss["selected_event"],
                          bounds=seen[0] if seen else None, zoom=seen[1] if seen else zoom,
                          story_path=story_path(data, ss["story"]) if ss.get("story") else None)
     st_folium(
-        base_map(basemap, legend_scale=1.4 if present else 1.0),
+        ui.app_base_map(basemap, legend_scale=1.4 if present else 1.0),
         feature_group_to_add=layer,
         center=sent_center,
         zoom=sent_zoom,

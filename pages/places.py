@@ -26,7 +26,6 @@ from streamlit_folium import st_folium
 import ui
 from conflictmap import geocode, schema
 from conflictmap.load import default_data_dir
-from conflictmap.maplayers import base_map
 from conflictmap.text import escape
 
 md = ui.md_escape  # every label below that carries data renders Markdown: escape it
@@ -83,8 +82,9 @@ def places_layer(places: pd.DataFrame) -> folium.FeatureGroup:
 mapped = places[places["lat"].notna() & places["lon"].notna()]
 st.markdown(f"**{len(mapped)} of {len(places)} places on the map.** Green: looked up; orange: inferred. "
             "The dashed circle is the stated precision.")
-st_folium(base_map(ui.offline_default(), legend=False, view_buttons=False), feature_group_to_add=places_layer(places),
-          key="places_map", height=460, use_container_width=True, returned_objects=[])
+st_folium(ui.app_base_map(ui.offline_default(), legend=False, view_buttons=False),
+          feature_group_to_add=places_layer(places), key="places_map", height=460, use_container_width=True,
+          returned_objects=[])
 if not local_assets:
     st.caption("Map scripts are loaded from public CDNs (local copies not installed: "
                "run `python -m conflictmap assets install`).")

@@ -351,7 +351,7 @@ def test_a_press_is_not_lost_when_another_interaction_arrives_during_its_callbac
 def test_every_callback_of_the_app_is_uninterrupted():
     import ast
 
-    files = [REPO / "ui.py", REPO / "app.py", *sorted((REPO / "pages").glob("*.py"))]
+    files = [*sorted((REPO / "ui").glob("*.py")), REPO / "app.py", *sorted((REPO / "pages").glob("*.py"))]
     trees = {path.name: ast.parse(path.read_text(encoding="utf-8")) for path in files}
     defs = {f.name: f for tree in trees.values() for f in ast.walk(tree) if isinstance(f, ast.FunctionDef)}
     callbacks = []

@@ -20,7 +20,8 @@ import pytest
 from conflictmap import assets, export
 from conflictmap.assets.urls import folium_class
 from conflictmap.cli import main as cli
-from conflictmap.maplayers import base_map, event_layers, json_for_script, standalone_map
+from conflictmap.maplayers import base_map, event_layers, standalone_map
+from conflictmap.text import json_for_script
 from tests.conftest import skip_or_fail
 
 TAG_URL = re.compile(r"<(?:script|link)\b[^>]*?\b(?:src|href)=\"([^\"]+)\"", re.I)

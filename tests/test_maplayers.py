@@ -3,6 +3,7 @@
 
 import pytest
 
+from conflictmap.geo import outside_bounds
 from conflictmap.load import load_dataset
 from conflictmap.maplayers import (
     TITLE_LIMIT,
@@ -10,7 +11,6 @@ from conflictmap.maplayers import (
     event_layers,
     halo_radius_m,
     layer_data,
-    outside_bounds,
     standalone_map,
 )
 from conflictmap.text import escape
@@ -153,7 +153,8 @@ def test_grid_cells_count_average_and_colour_like_a_plain_groupby(zoom):
     import numpy as np
     import pandas as pd
 
-    from conflictmap.maplayers import cell_size_deg, grid_data
+    from conflictmap.geo import cell_size_deg
+    from conflictmap.maplayers import grid_data
     from conflictmap.schema import STATUSES
 
     rng = np.random.default_rng(zoom)
@@ -180,7 +181,8 @@ def test_grid_cells_count_average_and_colour_like_a_plain_groupby(zoom):
 
 
 def test_zooming_in_shows_individual_events(make_data):
-    from conflictmap.maplayers import POINT_LIMIT, in_view
+    from conflictmap.geo import in_view
+    from conflictmap.maplayers import POINT_LIMIT
     data = many_events(make_data, POINT_LIMIT + 500)
     bounds = ((34.9, 39.4), (35.4, 39.9))
     kind, payload, _ = layer_json(event_layers(data.events, data.places, bounds=bounds, zoom=10))
@@ -221,7 +223,7 @@ def test_the_map_carries_its_view_buttons_from_constants():
 def test_every_explicit_move_differs_from_the_one_before_even_to_the_same_place():
     from itertools import pairwise
 
-    from conflictmap.maplayers import view_args
+    from ui.mapglue import view_args
     sent = [view_args((36.37, 38.84), 10, moves) for moves in range(4)]
     assert all(a != b for a, b in pairwise(sent))                          # st_folium moves the map each time
     for (lat, lon), zoom in sent:                                          # ... to the place asked for
@@ -244,7 +246,7 @@ def test_a_few_events_carry_their_titles_for_hover(make_data):
 
 
 def test_map_view_reads_st_folium_state():
-    from conflictmap.maplayers import map_view
+    from ui.mapglue import map_view
     state = {"zoom": 9, "bounds": {"_southWest": {"lat": 34.0, "lng": 38.0}, "_northEast": {"lat": 36.0, "lng": 41.0}}}
     assert map_view(state) == (((34.0, 38.0), (36.0, 41.0)), 9)
     assert map_view({"zoom": 6, "bounds": {"_southWest": {"lat": None, "lng": None},

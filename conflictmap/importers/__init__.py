@@ -8,10 +8,10 @@ the Import page (:func:`import_bytes`):
 2. pyarrow parses the file with every column as text;
 3. the rows are mapped onto our tables column by column (``acled.py``,
    ``ucdp.py``; the mapping is documented in ``docs/import-mapping.md``), and
-   rows that cannot be used are reported as :class:`~conflictmap.load.RowIssue`
+   rows that cannot be used are reported as :class:`~conflictmap.model.RowIssue`
    naming the import file, its spreadsheet row, the column and the value;
-4. the tables go through the same :func:`~conflictmap.load.validate_table` and
-   :func:`~conflictmap.load.assemble` as a data directory.
+4. the tables go through the same :func:`~conflictmap.validate.validate_table` and
+   :func:`~conflictmap.validate.assemble` as a data directory.
 
 The typed tables of step 4 (before ``assemble``) are cached as Parquet next to
 the file (or under ``$CONFLICTMAP_CACHE``), keyed by the file's size and
@@ -37,7 +37,8 @@ import numpy as np
 import pandas as pd
 
 from .. import schema
-from ..load import DataError, Dataset, RowIssue, assemble, load_dataset, place_lists, validate_table
+from ..model import DataError, Dataset, RowIssue
+from ..validate import assemble, place_lists, validate_table
 from . import acled, ucdp
 from ._common import (
     Converted,
@@ -117,17 +118,18 @@ def _validate(conv: Converted) -> tuple[dict[str, pd.DataFrame], list[RowIssue]]
 
 def import_file(path: Path | str, *, name: str | None = None, cache: bool = True,
                 cache_dir: Path | str | None = None) -> Dataset:
-    """Load an ACLED export, a UCDP GED file or (a directory) our own tables, as a :class:`Dataset`.
+    """Load an ACLED export or a UCDP GED file as a :class:`Dataset` (:func:`conflictmap.load.load_dataset`
+    opens any source, directories of our own tables included).
 
     ``name`` is how the file is called in reports, place provenance and the
     source row (default: its file name). With ``cache`` the typed tables are kept
     as Parquet (see :func:`cache_location`) and reused until the file changes.
     Unusable rows are in ``Dataset.issues``; :class:`ImportFormatError` (a
-    :class:`~conflictmap.load.DataError`) when the file cannot be read at all.
+    :class:`~conflictmap.model.DataError`) when the file cannot be read at all.
     """
     path = Path(path)
     if path.is_dir():
-        return load_dataset(path)
+        raise DataError(f"{path} is a directory of tables, not an export: open it with load_dataset")
     if not path.is_file():
         raise DataError(f"no such file: {path}")
     name = name or path.name

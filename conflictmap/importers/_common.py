@@ -23,7 +23,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from .. import schema
-from ..load import DataError, RowIssue
+from ..model import DataError, RowIssue
 from ..text import fold_digits
 
 _SEP = "\x1f"  # joins parts of a key or a note; never occurs in CSV text we keep

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 
 from .. import schema
-from ..load import RowIssue
+from ..model import RowIssue
 from ._common import (
     Converted,
     Problems,

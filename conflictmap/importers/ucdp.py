@@ -7,7 +7,7 @@ import pandas as pd
 import pyarrow.compute as pc
 
 from .. import schema
-from ..load import RowIssue
+from ..model import RowIssue
 from ._common import (
     Converted,
     Problems,

@@ -193,7 +193,7 @@ def test_the_maps_fit_all_and_syria_buttons_act_at_once_and_the_link_follows(ope
     # "Fit all" and "Syria" are on the map and act in the browser. Pressed the moment the map shows, while the
     # page's opening runs are still going, a press on a Streamlit button could be lost in a rerun race
     # (ui.uninterrupted); these cannot. Three fresh sessions, no waiting for idle.
-    from conflictmap.maplayers import SYRIA_CENTER, SYRIA_ZOOM
+    from conflictmap.geo import SYRIA_CENTER, SYRIA_ZOOM
 
     placed = seed.events[seed.events["lat"].notna()]
     far = placed.loc[placed["lat"].idxmax()]               # Moscow: outside the default view of Syria

@@ -1,0 +1,255 @@
+"""The base map: a folium map with no events on it, identical on every rerun.
+
+streamlit-folium keys the map on the base map's JavaScript, so :func:`base_map` must come out
+identical for identical arguments; the events go into :mod:`~conflictmap.maplayers.payload`'s
+layers. Every string that reaches the page goes through :func:`conflictmap.text.escape` or
+:func:`conflictmap.text.json_for_script`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from functools import cache
+from pathlib import Path
+
+import folium
+from branca.element import MacroElement
+from jinja2 import Template
+
+from ..claims import STATUS_COLOURS, STATUS_HELP, STATUS_LABELS
+from ..geo import FIT_MAX_ZOOM, SYRIA_CENTER, SYRIA_ZOOM
+from ..schema import STATUSES
+from ..text import json_for_script
+
+BASEMAPS = {
+    "offline": ("Offline borders (Natural Earth)", None, None),
+    "osm": ("OpenStreetMap", "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+            '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'),
+    "carto": ("Carto light", "https://{s}.basemaps.cartocdn.com/light_all/{z}/{x}/{y}{r}.png",
+              '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors '
+              '&copy; <a href="https://carto.com/attributions">CARTO</a>'),
+    "satellite": ("Satellite (Esri World Imagery)",
+                  "https://server.arcgisonline.com/ArcGIS/rest/services/World_Imagery/MapServer/tile/{z}/{y}/{x}",
+                  "Tiles &copy; Esri &mdash; Source: Esri, Maxar, Earthstar Geographics, and the GIS User Community"),
+}
+BASEMAP_URL = "/app/static/vendor/basemap/countries.geojson"
+# The event and grid layers' drawing code: a committed file (not an installed asset), served by Streamlit's
+# static serving; the query string changes with its contents, so a browser never runs a stale copy.
+LAYERS_JS_FILE = Path(__file__).resolve().parents[2] / "static" / "conflictmap-layers.js"
+
+
+@cache
+def layers_js_url() -> str:
+    """The drawing script's URL on the app's own origin, versioned by its contents (read once, when first used)."""
+    return "/app/static/conflictmap-layers.js?v=" + hashlib.sha256(LAYERS_JS_FILE.read_bytes()).hexdigest()[:12]
+
+
+MAP_CSS = ("<style>.leaflet-container{background:#dfe8ee}.cm-arrow{color:#222;font-size:16px;line-height:16px;"
+           "text-shadow:0 0 2px #fff}"
+           ".cm-view button{display:block;width:100%;height:30px;padding:0 9px;border:0;border-bottom:1px solid #ccc;"
+           "background:#fff;color:#222;font:600 12px/30px sans-serif;cursor:pointer;white-space:nowrap}"
+           ".cm-view button:last-child{border-bottom:0}.cm-view button:hover{background:#f4f4f4}"
+           ".cm-view button:disabled{color:#aaa;cursor:default;background:#fff}</style>")
+
+
+class ArrowHelper(MacroElement):
+    """Defines ``window.cmArrows(group, points, colour)``: direction arrows at the middle of each
+    segment of a path (routes, story paths).
+
+    It lives in the map's own script, not the page head: streamlit-folium inserts the head with
+    innerHTML, where inline scripts never run.
+    """
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        window.cmArrows = function (group, pts, colour) {
+          for (var k = 1; k < pts.length; k++) {
+            var a = L.Projection.SphericalMercator.project(L.latLng(pts[k - 1]));
+            var b = L.Projection.SphericalMercator.project(L.latLng(pts[k]));
+            var deg = Math.atan2(-(b.y - a.y), b.x - a.x) * 180 / Math.PI;
+            var mid = [(pts[k - 1][0] + pts[k][0]) / 2, (pts[k - 1][1] + pts[k][1]) / 2];
+            L.marker(mid, {interactive: false, keyboard: false, icon: L.divIcon({className: 'cm-arrow',
+              iconSize: [16, 16], html: '<div style="color:' + (colour || '#222') + ';transform:rotate(' + deg +
+              'deg)">&#10148;</div>'})}).addTo(group);
+          }
+        };
+        {% endmacro %}
+    """)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "ArrowHelper"
+
+
+class StoryPath(MacroElement):
+    """The places a story moves through, in order, as a path with direction arrows."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function () {
+          var group = {{ this._parent.get_name() }};
+          var pts = {{ this.points_json }};
+          L.polyline(pts, {color: '#5b2a86', weight: 3, opacity: 0.8, dashArray: '2 8', interactive: false})
+            .addTo(group);
+          window.cmArrows(group, pts, '#5b2a86');
+        })();
+        {% endmacro %}
+    """)
+
+    def __init__(self, points: list[tuple[float, float]]) -> None:
+        super().__init__()
+        self._name = "StoryPath"
+        self.points_json = json_for_script([[round(a, 4), round(b, 4)] for a, b in points])
+
+
+class Legend(MacroElement):
+    """The status legend and the symbol key. Built from constants only, never from data."""
+
+    _template = Template("""
+        {% macro html(this, kwargs) %}
+        <div class="cm-legend" style="position:absolute; z-index:9999; bottom:{{ this.bottom }}px; left:10px;
+             background:rgba(255,255,255,.92); padding:6px 9px; border-radius:6px; font:12px/1.45 sans-serif;
+             box-shadow:0 1px 4px rgba(0,0,0,.3); pointer-events:none;
+             transform:scale({{ this.scale }}); transform-origin:bottom left">
+          <b>Status (from the claims)</b><br>
+          {% for key, label, colour, help in this.rows %}
+          <span title="{{ help }}"><span style="display:inline-block;width:10px;height:10px;border-radius:50%;
+            background:{{ colour }};border:1px solid #333;margin-right:5px"></span>{{ label }}</span><br>
+          {% endfor %}
+          <span style="display:inline-block;width:12px;height:12px;border-radius:50%;border:1px dashed #555;
+            background:rgba(0,0,0,.06);margin-right:3px;vertical-align:middle"></span> approximate place<br>
+          <span style="display:inline-block;width:16px;border-top:2px dashed #555;margin-right:3px;
+            vertical-align:middle"></span> between two places<br>
+          <span style="margin-right:3px">&#10148;</span> route, in order
+        </div>
+        {% endmacro %}
+    """)
+
+    def __init__(self, scale: float = 1.0, bottom: int = 56) -> None:  # above the two-line scale bar
+        super().__init__()
+        self._name = "Legend"
+        self.scale = float(scale)
+        self.bottom = int(bottom)
+        self.rows = [(s, STATUS_LABELS[s], STATUS_COLOURS[s], STATUS_HELP[s]) for s in STATUSES]
+
+
+class ViewControl(MacroElement):
+    """"Syria" and "Fit all" as buttons on the map itself, under the zoom buttons.
+
+    They act in the browser, with no script run: the view changes at once, and a press can
+    never be lost in one of Streamlit's rerun races (see ``ui.uninterrupted``). The map then
+    reports its new view as after a pan, so the shareable link follows. "Fit all" fits the
+    bounds the event layer last drew (``window.cmFit``: the whole selection, also when it is
+    aggregated into cells); it is disabled while nothing is shown.
+    """
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function () {
+          var map = {{ this._parent.get_name() }};
+          var Control = L.Control.extend({options: {position: 'topleft'}, onAdd: function () {
+            var box = L.DomUtil.create('div', 'leaflet-bar cm-view');
+            function button(label, title, act) {
+              var b = L.DomUtil.create('button', '', box);
+              b.type = 'button'; b.textContent = label; b.title = title;
+              L.DomEvent.on(b, 'click', function (e) { L.DomEvent.stop(e); act(); });
+              return b;
+            }
+            button('Syria', 'Re-centre on Syria', function () {
+              map.setView({{ this.center_json }}, {{ this.zoom }});
+            });
+            var fit = button('Fit all', 'Fit every shown event, including those outside Syria', function () {
+              if (window.cmFit) { map.fitBounds(window.cmFit, {padding: [30, 30], maxZoom: {{ this.max_zoom }}}); }
+            });
+            fit.disabled = !window.cmFit;
+            window.cmFitButton = fit;
+            L.DomEvent.disableClickPropagation(box);
+            return box;
+          }});
+          new Control().addTo(map);
+        })();
+        {% endmacro %}
+    """)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "ViewControl"
+        self.center_json = json_for_script(list(SYRIA_CENTER))
+        self.zoom = int(SYRIA_ZOOM)
+        self.max_zoom = FIT_MAX_ZOOM
+
+
+class BasemapLayer(MacroElement):
+    """Natural Earth country borders fetched from the app's own static files (offline)."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function () {
+          var map = {{ this._parent.get_name() }};
+          var inline = {{ this.data_json }};
+          (inline ? Promise.resolve(inline) : fetch({{ this.url_json }}).then(function (r) {
+              return r.ok ? r.json() : null; }))
+            .then(function (data) {
+              if (!data) { return; }
+              var pane = map.getPane('cm-basemap') || map.createPane('cm-basemap');
+              pane.style.zIndex = 200;
+              L.geoJSON(data, {pane: 'cm-basemap', interactive: false, style: function (f) {
+                var syria = f.properties && f.properties.name === 'Syria';
+                return {color: '#8a8a8a', weight: syria ? 1.6 : 0.8, fillColor: syria ? '#fbf8ef' : '#eeeeee',
+                        fillOpacity: 1};
+              }}).addTo(map);
+            }).catch(function () {});
+        })();
+        {% endmacro %}
+    """)
+
+    def __init__(self, url: str, data: dict | None = None) -> None:
+        super().__init__()
+        self._name = "BasemapLayer"
+        self.url_json = json_for_script(url)
+        self.data_json = json_for_script(data)
+
+
+def base_map(basemap: str = "offline", *, basemap_url: str = BASEMAP_URL, basemap_data: dict | None = None,
+             height: str = "100%", legend_scale: float = 1.0, legend_bottom: int = 56,
+             legend: bool = True, view_buttons: bool = True, layers_js: str | None = "app") -> folium.Map:
+    """The map with no events on it. Identical output for identical arguments.
+
+    ``layers_js`` is the URL of the script the event layers call: ``"app"`` (default) for the app's
+    own copy (:func:`layers_js_url`), None when the caller embeds it or draws no event layers.
+
+    ``basemap_data`` embeds the offline borders instead of fetching them (for a
+    standalone file); ``legend_scale`` enlarges the legend for a projector;
+    ``view_buttons`` adds "Syria" and "Fit all" (:class:`ViewControl`) for a map of events.
+    """
+    m = folium.Map(location=SYRIA_CENTER, zoom_start=SYRIA_ZOOM, tiles=None, max_zoom=18, min_zoom=2, maxZoom=18,
+                   prefer_canvas=True, control_scale=True, height=height)
+    m._id = "cm"  # a stable name keeps the script (and so the map's identity) stable
+    # Only Leaflet itself: folium's other defaults (jQuery, Bootstrap 5 JS and CSS, Font Awesome, awesome-markers,
+    # Glyphicons; ~600 KB) serve widgets this map never uses, and parsing them delayed every page open.
+    m.default_js = [(n, u) for n, u in m.default_js if n == "leaflet"]
+    if layers_js:
+        m.default_js.append(("conflictmap_layers", layers_js_url() if layers_js == "app" else layers_js))
+    m.default_css = [(n, u) for n, u in m.default_css if n == "leaflet_css"]
+    name, url, attribution = BASEMAPS.get(basemap, BASEMAPS["offline"])
+    m.get_root().header.add_child(folium.Element(MAP_CSS))
+    arrows = ArrowHelper()
+    arrows._id = "arrows"
+    m.add_child(arrows)
+    if view_buttons:
+        view = ViewControl()
+        view._id = "view"
+        m.add_child(view)
+    if url is None:
+        bm = BasemapLayer(basemap_url, data=basemap_data)
+        bm._id = "basemap"
+        m.add_child(bm)
+    else:
+        tiles = folium.TileLayer(tiles=url, attr=attribution, name=name, max_zoom=18)
+        tiles._id = "tiles"
+        tiles.add_to(m)
+    if legend:
+        key = Legend(legend_scale, legend_bottom)
+        key._id = "legend"
+        m.add_child(key)
+    return m
