@@ -3,6 +3,13 @@
 The rules, in order (the first that applies wins). Throughout, an *attributed*
 claim is one whose authenticity is not established (``attributed`` is true).
 
+Stances: ``claims_responsibility`` (a claimant says it carried the event out)
+counts as an *assertion* by that claimant everywhere below. ``no_comment`` (the
+claimant declined or did not comment, e.g. «لم يصدر على الفور أي تعليق») is
+never a denial and is no evidence either way: it is ignored when deriving the
+status (an event with only no-comment claims has ``no_claims``), but it is kept
+and shown in the event's ledger.
+
 1. ``contested``     - someone asserts (attributed or not) and someone denies.
 2. ``denied``        - there are denials and no assertions.
 3. ``corroborated``  - two or more *independent* claimants assert, unattributed,
@@ -47,7 +54,10 @@ STATUS_HELP = {
     "unverified": "only 'aware of reports' or attributed statements",
     "no_claims": "no claim is on record",
 }
-STANCE_LABELS = {"asserts": "Asserts", "denies": "Denies", "acknowledges": "Aware of reports"}
+STANCE_LABELS = {"asserts": "Asserts", "denies": "Denies", "acknowledges": "Aware of reports",
+                 "no_comment": "No comment", "claims_responsibility": "Claims responsibility"}
+ASSERTING_STANCES = ("asserts", "claims_responsibility")
+"""Stances that count as an assertion when deriving status (see the module docstring)."""
 
 
 def derive_status(event_ids: pd.Series, claims: pd.DataFrame, as_of: pd.Timestamp | None = None) -> pd.Series:
@@ -58,10 +68,11 @@ def derive_status(event_ids: pd.Series, claims: pd.DataFrame, as_of: pd.Timestam
     """
     if as_of is not None:
         claims = claims[claims["claim_date"] <= as_of]
+    claims = claims[claims["stance"] != "no_comment"]  # no evidence either way: as if not on record
     if claims.empty:
         return pd.Series("no_claims", index=event_ids.index, dtype=str)
     stance = claims["stance"]
-    asserts = stance == "asserts"
+    asserts = stance.isin(ASSERTING_STANCES)
     flags = pd.DataFrame({"event_id": claims["event_id"], "a": asserts, "d": stance == "denies"})
     per_event = flags.groupby("event_id", sort=False)[["a", "d"]].any()
     firm = claims[asserts & ~claims["attributed"].astype(bool)]
@@ -79,7 +90,7 @@ def derive_status(event_ids: pd.Series, claims: pd.DataFrame, as_of: pd.Timestam
 
 def in_ledger_order(claims: pd.DataFrame, *, by_event: bool = False) -> pd.DataFrame:
     """Claims oldest first, denials after assertions on the same day (grouped by event first if ``by_event``)."""
-    order = {"asserts": 0, "acknowledges": 1, "denies": 2}
+    order = {"asserts": 0, "claims_responsibility": 0, "acknowledges": 1, "no_comment": 2, "denies": 3}
     keys = ["event_id", "claim_date", "_o"] if by_event else ["claim_date", "_o"]
     return claims.assign(_o=claims["stance"].map(order)).sort_values(keys, kind="stable").drop(columns="_o")
 
