@@ -53,13 +53,15 @@ from .quotes import QuoteSpan, quote_spans, span
 _SENTENCE_END = re.compile(r"[.!?؟](?=\s|$)")
 _NEGATION = re.compile(r"^(?:و|ف)?(?:لم|لا|لن|ما\s+اذا|not|no)\b")
 _THAT = {key(w) for w in ("أن", "أنه", "أنها", "إن", "إنه", "إنها", "بأن", "بأنه", "عن", "that", "فيه")}
+_VIA = {key(w) for w in ("بيان", "تصريح", "statement")}
 _BACKGROUND = re.compile(r"^(?:و|ف)?(?:كان|كانت|كانوا)\b")
 _NUM_AR = {"واحد": 1, "اثنين": 2, "اثنان": 2, "ثلاثه": 3, "اربعه": 4, "خمسه": 5, "سته": 6, "سبعه": 7, "ثمانيه": 8,
            "تسعه": 9, "عشره": 10}
 _NUM_EN = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10}
-_SINGULAR = r"(?:مقاتل|شخص|عنصر|جندي|مدني|عسكري|طفل|رجل|امراه)"
+_SINGULAR = r"(?:مقاتل|شخص|عنصر|جندي|مدني|عسكري|طفل|رجل|امراه)(?!\w)"
+_DUAL = r"(?:عنصرين|شخصين|جنديين|مقاتلين اثنين)"
 _KILLED_AR = re.compile(r"(?:مقتل|قتل|مصرع|اودي\s+بحياه)\s+(?:(?P<n>\d+|" + "|".join(_NUM_AR) + r")|(?P<one>"
-                        + _SINGULAR + r"))")
+                        + _SINGULAR + r")|(?P<two>" + _DUAL + r"))")
 _KILLED_EN = re.compile(r"(?:(?P<n>\d+|" + "|".join(_NUM_EN) + r")\s+(?:\w+\s+){0,2}?(?:were|was)?\s*killed"
                         r"|killing\s+(?P<n2>\d+|" + "|".join(_NUM_EN) + r"))")
 PROXIMITY = 3  # sentences within which a claim without place or happening joins the previous one
@@ -278,7 +280,11 @@ class Extractor:
         # What is claimed.
         quoted = False
         stmt = next((q for q in ctx.statements if cue.end <= q.start < clause_end + 2), None)
-        if c.trailer:
+        if stmt is None and ctx.article.language == "en":  # '"…," SOHR's director told AFP.'
+            stmt = next((q for q in reversed(ctx.statements) if back_limit <= q.start and q.end <= cue.start), None)
+        if c.value == "no_comment":  # the formula is the evidence: «لم يصدر على الفور أي تعليق من …»
+            a, b = span(ctx.text, cue.start, clause_end)
+        elif c.trailer:
             a, b = back_limit, cue.start
             a, b = span(ctx.text, a, b)
             b = _strip_trailer(ctx.text, a, b)
@@ -498,15 +504,18 @@ def _is_channel(ctx: _Context, m: Match) -> bool:
 
 
 def _skip_that(ctx: _Context, a: int, hi: int) -> int:
-    for t in ctx.toks:
-        if t.start < a:
-            continue
-        if t.start >= hi:
+    """Skip «أن/إنه/that» and «في بيان» between the cue (or claimant) and what is claimed."""
+    toks = [t for t in ctx.toks if a <= t.start < hi]
+    i = 0
+    while i < len(toks):
+        if toks[i].word in _THAT:
+            a = toks[i].end
+            i += 1
+        elif toks[i].word in ("في", "in", "a", "an") and i + 1 < len(toks) and toks[i + 1].word in _VIA:
+            a = toks[i + 1].end
+            i += 2
+        else:
             break
-        if t.word in _THAT:
-            a = t.end
-            continue
-        break
     return a
 
 
@@ -596,6 +605,8 @@ def _fatalities(ctx: _Context, a: int, b: int) -> int | None:
     if m:
         if m.group("one"):
             return 1
+        if m.group("two"):
+            return 2
         n = m.group("n")
         return int(n) if n.isdigit() else _NUM_AR.get(n)
     m = _KILLED_EN.search(seg)
