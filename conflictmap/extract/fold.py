@@ -31,7 +31,9 @@ class Folded:
         """Original offsets of the folded slice ``[start:end]``."""
         if end <= start:
             return self.pos[start], self.pos[start]
-        return self.pos[start], self.pos[end - 1] + 1
+        # Characters folded away (diacritics, tatweel) between this and the next letter belong to this one:
+        # «أَمْسِ» keeps its final kasra.
+        return self.pos[start], self.pos[end]
 
 
 def fold_char(ch: str) -> str:
