@@ -135,7 +135,7 @@ def score_seed(ex: Extractor, data: Path, sid: str, text: str, claims: list[dict
     q_prec = sum(any(overlap(t, p) for t in tq) for p in pq)
     # dates
     matched = [d for d in drafts if d["match"] and d["match"]["event_id"] in evs]
-    good_events, good_drafts = set(), 0
+    good_events, good_drafts, date_misses = set(), 0, []
     for d in matched:
         e = evs[d["match"]["event_id"]]
         t0, t1 = TRUTH_DATES.get(e["event_id"], (e["date_start"], e["date_end"]))
@@ -146,13 +146,17 @@ def score_seed(ex: Extractor, data: Path, sid: str, text: str, claims: list[dict
         good_drafts += ok
         if ok:
             good_events.add(e["event_id"])
+        else:
+            date_misses.append(f"{e['event_id']}: draft {d['date_start']}..{d['date_end']} ({d['date_precision']}), "
+                               f"ledger {t0}..{t1} ({e['date_precision']})")
     no_comment_as_denial = sum(1 for _, c in pred if c["stance"] == "denies" and "تعليق" in c["quote"])
     ain = [d for d in drafts if d["match"] and d["match"]["event_id"] == "ain-issa-ied"]
     return {"drafts": drafts, "places": (pred_places, true_places), "claims": (hits, len(pred), len(truth)),
             "missed": missed, "extra": extra, "verbatim": (verbatim, len(pred)), "quotes": (q_rec, len(tq),
                                                                                           q_prec, len(pq)),
             "dates": (len(good_events), len(evs), good_drafts, len(matched)), "nc_denial": no_comment_as_denial,
-            "ain": ain}
+            "ain": ain, "date_misses": date_misses,
+            "unmatched_events": sorted(set(evs) - {d["match"]["event_id"] for d in matched})}
 
 
 def score_test_article(ex: Extractor, name: str, spec: dict) -> dict:
@@ -251,6 +255,8 @@ def main(argv: list[str] | None = None) -> int:
     for sid, r in notes:
         print(f"\n{sid}: missed claims: {', '.join(r['missed']) or 'none'}")
         print(f"{sid}: claims not in the ledger: " + ("; ".join(r["extra"]) or "none"))
+        print(f"{sid}: dates that differ: " + ("; ".join(r["date_misses"]) or "none"))
+        print(f"{sid}: ledger events no draft is matched to: " + (", ".join(r["unmatched_events"]) or "none"))
 
     print("\n## Our test articles against expectations.json\n")
     print("| article | places R | places P | claims R | claims P | dates | quotes R | verbatim | no-comment as denial "

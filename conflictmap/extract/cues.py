@@ -32,6 +32,10 @@ TRAILERS = frozenset({"بحسب", "حسب", "وفق ما", "وفقا ل", "accor
 """Attribution that follows what it attributes: «انفجرت عبوة، وفق ما أفاد المرصد» - the claim comes first."""
 
 
+CONTINUATIONS = frozenset({"أضاف", "أضافت", "مضيفا", "تابع", "تابعت", "added"})
+"""«وأضافت المعارضة …»: the same claimant's same statement goes on, so it keeps that statement's date."""
+
+
 @dataclass(frozen=True)
 class Cue:
     cue: str
@@ -51,6 +55,10 @@ class Cue:
     @property
     def trailer(self) -> bool:
         return self.cue in TRAILERS
+
+    @property
+    def continuation(self) -> bool:
+        return self.cue in CONTINUATIONS
 
 
 def read_cues(path: Path | str = CUES_FILE) -> list[Cue]:

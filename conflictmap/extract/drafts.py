@@ -20,12 +20,15 @@ How a claim is read (each step is a rule a reviewer can check against the highli
    "we deny"). A hedge (منسوب، يُعتقد، زعم) near the claimant or the cue sets ``attributed``.
 5. Dates in the clause around the cue date the claim (relative to publication); dates inside the
    statement date the event, relative to the claim's date - a quote's «أمس» is the day before the
-   statement. A sentence opening with «وكان/وكانت» (… قد) recalls an earlier fact: its draft is
+   statement; «وأضاف/وتابع» by the same claimant continue the previous statement and keep its date.
+   A sentence opening with «وكان/وكانت» (… قد) recalls an earlier fact: its draft is
    ``background`` and is not dated on the article's day.
 6. A sentence with no stance cue but a clear event word is the outlet's own narration, claimed by
    the outlet (unless it opens with a negation).
-7. Claims are grouped into drafts by what happened, where and when; a claim naming neither place
-   nor happening («نفت قسد وقوعه») joins the claim just before it. Within a draft, the same
+7. Claims are grouped into drafts by what happened, where and when (two claims whose words both
+   mean ACLED's catch-all "Other" share a draft only with the same word or a shared place); a claim
+   naming neither place nor happening («نفت قسد وقوعه») joins the claim just before it. Within one
+   quoted statement an undated step takes the date of the next dated step. Within a draft, the same
    claimant with the same stance is kept once (the quoted version wins).
 """
 
@@ -233,7 +236,7 @@ class Extractor:
                 clause_end = cues[k + 1].start if k + 1 < len(cues) else s.end
                 # «وأضاف: …» names nobody: the speaker is the previous claim's, if it is close.
                 prev = last if last is not None and s.idx - last.sentence.idx <= PROXIMITY else None
-                made = self._claim_at(ctx, s, cue, clause_end, prev, cues[k - 1].end if k else s.start)
+                made = self._claim_at(ctx, s, cue, clause_end, prev, cues[k - 1].end if k else s.start, claims)
                 claims += made
                 if made:
                     last = made[-1]
@@ -254,7 +257,7 @@ class Extractor:
                            a=a, b=b, quoted=False, cue=None, claim_date=None)]
 
     def _claim_at(self, ctx: _Context, s: Sentence, cue: Match, clause_end: int, prev: Claim | None,
-                  back_limit: int) -> list[Claim]:
+                  back_limit: int, history: list[Claim]) -> list[Claim]:
         c = cue.entry
         after = [m for m in ctx.in_range(ctx.actors, cue.end, clause_end) if not ctx.in_statement(m.start)]
         before = [m for m in ctx.in_range(ctx.actors, back_limit, cue.start) if not ctx.in_statement(m.start)]
@@ -292,6 +295,7 @@ class Extractor:
             a, b, quoted = stmt.start, stmt.end, True
         else:
             a = claimant_match.end if claimant_match is not None and claimant_match.start >= cue.end else cue.end
+            a = _past_leading_date(ctx, a, clause_end)
             a = _skip_that(ctx, a, clause_end)
             a, b = span(ctx.text, a, clause_end)
             b = _strip_connective(ctx.text, a, b)
@@ -311,6 +315,9 @@ class Extractor:
         claim_dates = [d for lo, hi in cue_region for d in ctx.dates(lo, hi, ctx.article.published)
                        if d.role != "until"]
         claim_date = claim_dates[0] if claim_dates else None
+        if claim_date is None and c.continuation:
+            claim_date = next((h.claim_date for h in reversed(history) if h.actor_id == org.actor_id
+                               and h.claim_date and s.idx - h.sentence.idx <= PROXIMITY), None)
         channel = channel_actor.channel_en if channel_actor else ""
         if not channel and any(w in key(ctx.text[cue.start:a]) for w in ("بيان", "statement")):
             channel = "statement"
@@ -325,6 +332,11 @@ class Extractor:
                 part.places = part.places + [p for p in before_.places if p.specific]
             if not part.event_dates:
                 part.event_dates = before_.event_dates
+        for part, after_ in reversed(list(itertools.pairwise(parts))):
+            # «عند الوصول … صباحاً» … «مساء يوم الأحد 8 ديسمبر»: one statement tells one sequence; an
+            # undated step is dated by the nearest dated step after it (the draft's note names the words).
+            if not part.event_dates and quoted:
+                part.event_dates = after_.event_dates
         if len(parts) == 1 and parts[0].event_cue is None and not parts[0].places:
             # «نفى … أن يكون قد غادر سوريا «بشكل مخطط له»»: what happened is said around the quote.
             lo, hi = cue.end, clause_end
@@ -503,6 +515,15 @@ def _is_channel(ctx: _Context, m: Match) -> bool:
     return first == "ل" or (bool(before) and before[-1] in ("to", "told"))
 
 
+def _past_leading_date(ctx: _Context, a: int, hi: int) -> int:
+    """«أعلنت المعارضة، يوم الأحد 8 ديسمبر، أنها …»: a date before «أن» dates the claim, not what it says."""
+    toks = [t for t in ctx.toks if a <= t.start < hi][:8]
+    that = next((t for t in toks if t.word in _THAT), None)
+    if that is None or that is toks[0]:
+        return a
+    return that.start if ctx.dates(a, that.start, ctx.article.published) else a
+
+
 def _skip_that(ctx: _Context, a: int, hi: int) -> int:
     """Skip «أن/إنه/that» and «في بيان» between the cue (or claimant) and what is claimed."""
     toks = [t for t in ctx.toks if a <= t.start < hi]
@@ -639,6 +660,10 @@ def _group(claims: list[Claim]) -> list[Draft]:
                     c.event_cue.sub_event_type != dcue.sub_event_type:
                 continue
             dspec = d.specific
+            # "Other" is ACLED's catch-all: sharing it says nothing; it takes the same word or the same place.
+            if c.event_cue and dcue and c.event_cue.sub_event_type == dcue.sub_event_type == "Other" and \
+                    c.event_cue is not dcue and not (spec & dspec):
+                continue
             if spec and dspec and not (spec & dspec):
                 continue
             if not (near or (spec & dspec)):

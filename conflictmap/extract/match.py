@@ -3,7 +3,7 @@
 Each draft is scored against every existing event on five things:
 
 * **distance** between their places (geodesic, from the coordinates): 1 within 10 km, falling to 0
-  at 50 km; unknown when either side has no coordinate;
+  at 50 km; when either side has no coordinate it counts 0, or 1 if they share a quote;
 * **date window**: the date ranges overlap (1), or are within 3 days (0.5); more than 30 days apart
   rules the event out whatever else agrees - the same oil field six years later is another event;
 * **type**: same ACLED sub-event type (1), same event type (0.5);
@@ -99,6 +99,8 @@ def score_event(draft: dict, ev: KnownEvent, claim_actors: set[str],
     shared_quote = any(_overlaps(q, eq) for q in quotes for eq in ev.quotes)
     if shared_quote:
         reasons.append("a quote already on record")
+    if shared_quote and best_km is None:
+        dist_s = 1.0  # no coordinate to compare, but the very words are on record about this event
     score = 0.35 * dist_s + 0.25 * date_s + 0.15 * type_s + 0.10 * bool(shared) + 0.15 * shared_quote
     return round(score, 3), reasons, near or shared_quote
 
