@@ -1,5 +1,6 @@
 """Whole articles read into drafts: our own test articles, the seed articles against the ledger, and the CLI."""
 
+import hashlib
 import json
 import subprocess
 import sys
@@ -169,6 +170,8 @@ def test_cli_extract_writes_the_drafts_json_contract(tmp_path):
     assert {"claimant", "claimant_ar", "spokesperson", "channel", "stance", "attributed", "quote", "start", "end",
             "claim_date", "cue"} <= set(c)
     text = (ARTICLES / "ain_issa_car_bomb_en.txt").read_text(encoding="utf-8")
+    assert data["article"]["text"] == text  # what the offsets point into travels with the drafts
+    assert data["article"]["sha256"] == hashlib.sha256(text.encode("utf-8")).hexdigest()
     assert all(text[c["start"]:c["end"]] == c["quote"] for c in d["claims"])
 
 

@@ -44,11 +44,12 @@ class Article:
         return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
 
     def meta(self) -> dict:
-        """The ``article`` object of drafts.json."""
+        """The ``article`` object of drafts.json, with the text itself: what ``apply`` archives and what the
+        quotes' offsets point into (for HTML, the extracted text)."""
         return {"sha256": self.sha256, "published": self.published.isoformat(),
                 "published_precision": self.published_precision, "outlet": self.outlet, "url": self.url,
                 "language": self.language, "chars": len(self.text),
-                **({"source_sha256": self.source_sha256} if self.source_sha256 else {})}
+                **({"source_sha256": self.source_sha256} if self.source_sha256 else {}), "text": self.text}
 
 
 _BLOCK = {"p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "table", "section",
