@@ -164,6 +164,18 @@ def test_claims_responsibility_and_the_hedge(ex):
     assert ("sohr", "asserts", False) in claims_of(out)
 
 
+def test_claiming_responsibility_is_not_itself_a_hedge(ex):
+    out = ex.extract(make_article("Islamic State claimed responsibility for the attack on an SDF patrol in Hajin "
+                                  "yesterday.", "2018-06-05"))
+    assert ("isis", "claims_responsibility", False) in claims_of(out)
+
+
+def test_a_claim_introduced_by_zaama_is_attributed(ex):
+    out = ex.extract(make_article("وزعمت «وزارة الدفاع الروسية» أن طائراتها شنت غارات على مواقع للمسلحين قرب "
+                                  "مدينة سراقب أمس.", "2020-01-05"))
+    assert ("russia-mod", "asserts", True) in claims_of(out)
+
+
 def test_a_spokesperson_speaks_for_the_organisation_and_to_afp_is_the_channel(ex):
     out = ex.extract(make_article("وقال مدير «المرصد» رامي عبد الرحمن لوكالة الصحافة الفرنسية: «اندلعت اشتباكات "
                                   "عنيفة في بلدة هجين فجر الأحد».", "2018-06-05"))

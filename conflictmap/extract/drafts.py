@@ -7,9 +7,10 @@ How a claim is read (each step is a rule a reviewer can check against the highli
    hedge in them still counts («بيان منسوب لبشار الأسد» makes every Assad statement attributed).
 2. Every stance cue outside quotation marks (``cues.csv``: قال، نفى، على علم بتقارير، لم يصدر أي
    تعليق، تبنّى …) opens a claim that runs to the next cue. The claimant is the first actor named
-   after the cue (Arabic puts the verb first), else the last one before it (English "SOHR said"),
-   else the claimant of the previous claim, if it is at most three sentences back («وقال: …»). A person stands for the
-   organisation they speak for and becomes the spokesperson; an outlet after ل / "to" is the channel.
+   after the cue (Arabic puts the verb first), else the last one before it; in English the other way
+   round ("SOHR said", but "according to SOHR"); else the claimant of the previous claim, if it is at
+   most three sentences back («وقال: …»). A person stands for the organisation they speak for and
+   becomes the spokesperson; an outlet after ل / "to" is the channel.
 3. What is claimed is the statement in quotation marks after the cue, else the reported clause
    (after أن / that), else - for a trailing attribution («…، وفق ما أفاد المرصد») - what precedes.
    A statement describing several happenings is cut at clause boundaries into one claim per
@@ -17,7 +18,8 @@ How a claim is read (each step is a rule a reviewer can check against the highli
    another event; «رافقها» a concurrent one; a clause that says what is not known stays with
    the one before).
 4. The stance is the cue's, unless the statement itself says otherwise ("we are aware of reports",
-   "we deny"). A hedge (منسوب، يُعتقد، زعم) near the claimant or the cue sets ``attributed``.
+   "we deny"). A hedge (منسوب، يُعتقد، زعم, "could not be verified") near the claimant, or in the
+   narration around the claim (not inside the claimant's quoted words), sets ``attributed``.
 5. Dates in the clause around the cue date the claim (relative to publication); dates inside the
    statement date the event, relative to the claim's date - a quote's «أمس» is the day before the
    statement; «وأضاف/وتابع» by the same claimant continue the previous statement and keep its date.
@@ -205,6 +207,9 @@ class Extractor:
                       if not any(a.start <= p.start and p.end <= a.end for a in ctx.actors)]
         for cat, matcher in self.cues.matchers.items():
             ctx.cues[cat] = matcher.find(toks, text)
+        # "claimed" hedges, "claimed responsibility" does not: a hedge inside a longer stance phrase is not one.
+        ctx.cues["hedge"] = [h for h in ctx.cues["hedge"] if not any(
+            m.start <= h.start and h.end <= m.end and m.end - m.start > h.end - h.start for m in ctx.cues["stance"])]
         ctx.hedged = self._hedged_actors(ctx)
         claims = self._claims(ctx)
         drafts = _group(claims)
@@ -265,7 +270,9 @@ class Extractor:
         org = None
         spokesperson = ""
         claimant_match = None
-        for m in after + list(reversed(before)):
+        # Arabic puts the verb first («قال المرصد»), English the subject ("SOHR said"), except "according to X".
+        order = after + before[::-1] if ctx.article.language == "ar" or c.trailer else before[::-1] + after
+        for m in order:
             actor = self.actors.actors[m.entry]
             if actor.kind == "media" and _is_channel(ctx, m):
                 channel_actor = channel_actor or actor
@@ -309,8 +316,9 @@ class Extractor:
         elif "denies" in inner_stances and stance == "asserts" and quoted:
             stance = "denies"
         cue_region = [(cue.start, a), (b, clause_end)]
-        hedge = any(lo <= h.start < hi for h in ctx.cues["hedge"] for lo, hi in cue_region) or \
-            any(h.start == cue.start for h in ctx.cues["hedge"])
+        # A hedge in the narration around the claim (not inside the claimant's own quoted words) attributes it.
+        hedge = any(cue.start <= h.start < clause_end and not ctx.in_statement(h.start) for h in ctx.cues["hedge"]) or \
+            any(h.start == cue.start and h.end == cue.end for h in ctx.cues["hedge"])  # the cue is زعم itself
         attributed = hedge or org.actor_id in ctx.hedged
         claim_dates = [d for lo, hi in cue_region for d in ctx.dates(lo, hi, ctx.article.published)
                        if d.role != "until"]
