@@ -201,3 +201,24 @@ def test_a_quote_date_is_relative_to_the_statement_not_the_article(ex):
     out = ex.extract(make_article("وقال «المرصد السوري» يوم الأحد: «سقطت قذائف على بلدة هجين أمس».", "2019-03-05"))
     (d,) = out["events"]
     assert (d["date_start"], d["claims"][0]["claim_date"]) == ("2019-03-02", "2019-03-03")
+
+
+# --- structure -------------------------------------------------------------------------------------
+
+def test_the_extractor_is_core_code_offline_and_reaches_the_geocoder_through_one_module():
+    import re
+    import subprocess
+    import sys
+
+    code = ("import sys, socket\n"
+            "def refuse(*a, **k): raise AssertionError('network use')\n"
+            "socket.socket.connect = refuse\n"
+            "from conflictmap.extract import extract\n"
+            "out = extract('قال «المرصد السوري» إن اشتباكات اندلعت أمس في هجين.', '2018-06-05', data_dir='.')\n"
+            "assert out['events'] and 'streamlit' not in sys.modules\n")
+    r = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    package = REPO / "conflictmap" / "extract"
+    imports = re.compile(r"^\s*(?:from|import)\s+[\w.]*geocode", re.MULTILINE)
+    users = [p.name for p in package.glob("*.py") if imports.search(p.read_text(encoding="utf-8"))]
+    assert users == ["geo.py"]
