@@ -397,11 +397,12 @@ class Extractor:
         weapon_cues = [c.event_cue for c in d.claims if c.event_cue and c.event_cue.weapon]
         weapon = max(weapon_cues, key=lambda c: c.weight).weapon if weapon_cues else ""
         cue_word = _cue_text(ctx, d, cue)
-        names_en = ", ".join(dict.fromkeys(p["name"] for p in places)) or "place not named"
+        names_en = ", ".join(dict.fromkeys(p["name_en"] or p["name"] for p in places)) or "place not named"
+        names_ar = "، ".join(dict.fromkeys(p["name"] for p in places)) or "مكان غير مذكور"
         draft = {
             "draft_id": f"d{n}",
             "title_en": f"{sub or event_type}: {names_en}",
-            "title_ar": f"{cue_word or '؟'} - {names_en}" if art.language == "ar" else "",
+            "title_ar": f"{cue_word or '؟'} - {names_ar}" if art.language == "ar" else "",
             "date_start": d0.isoformat(), "date_end": d1.isoformat(), "date_precision": precision,
             "date_inferred": True,
             "event_type": event_type, "sub_event_type": sub, "event_cue": cue_word or None,

@@ -40,6 +40,12 @@ _REGION_BEFORE = {key(w) for w in ("ريف", "محافظة", "محافظتي", "
 _REGION_AFTER = {"province", "governorate", "countryside", "region"}
 _DIRECTIONS = {key(w) for w in ("شمال", "جنوب", "شرق", "غرب", "شمالي", "جنوبي", "شرقي", "غربي", "north", "south",
                                 "east", "west", "northern", "southern", "eastern", "western")}
+_REGION_EN = {key(a): b for a, b in (("ريف", "countryside of"), ("محافظة", "governorate of"),
+                                      ("محافظتي", "governorates of"), ("محافظات", "governorates of"),
+                                      ("منطقة", "area of"), ("بادية", "desert of"), ("شمال", "north of"),
+                                      ("جنوب", "south of"), ("شرق", "east of"), ("غرب", "west of"),
+                                      ("شمالي", "north of"), ("جنوبي", "south of"), ("شرقي", "east of"),
+                                      ("غربي", "west of"))}
 _TRIGGERS = {key(w) for w in ("بلدة", "قرية", "مدينة", "ناحية", "بلدات", "قرى", "مخيم", "في", "قرب", "بين", "الى",
                               "من", "نحو", "باتجاه", "محيط", "اطراف", "town", "village", "city", "in", "near",
                               "outside", "of", "at")}
@@ -65,6 +71,7 @@ class PlaceMention:
     geonames_id: int | None = None
     admin1: str = ""
     flags: list[str] = field(default_factory=list)
+    name_en: str = ""  # the gazetteer's (or GeoNames') English name, when resolved
 
     @property
     def resolved(self) -> bool:
@@ -84,7 +91,8 @@ class PlaceMention:
         return f"name:{key(self.name)}"
 
     def to_json(self) -> dict:
-        return {"name": self.name, "place_id": self.place_id or None, "lat": self.lat, "lon": self.lon,
+        return {"name": self.name, "name_en": self.name_en or None, "place_id": self.place_id or None,
+                "lat": self.lat, "lon": self.lon,
                 "precision_m": self.precision_m, "kind": self.kind, "source": self.source or None,
                 "how": self.how, "start": self.start, "end": self.end,
                 **({"geonames_id": self.geonames_id} if self.geonames_id else {}),
@@ -142,7 +150,7 @@ class PlaceFinder:
                 r = m.entry
                 out.append(PlaceMention(m.start, m.end, m.text, "region", lat=float(r["lat"]), lon=float(r["lon"]),
                                         precision_m=int(r["precision_m"]), source="region",
-                                        how=f"named region {r['name_en']!r} (regions.csv)"))
+                                        how=f"named region {r['name_en']!r} (regions.csv)", name_en=r["name_en"]))
                 i = m.last + 1
                 continue
             found = self._at(text, toks, i)
@@ -167,9 +175,11 @@ class PlaceFinder:
                 return None
             m, n = inner
             label = "direction" if w0 in _DIRECTIONS else "region word"
+            name_en = f"{_REGION_EN.get(w0, 'around')} {m.name_en or m.name}"
             return PlaceMention(toks[i].start, m.end, text[toks[i].start:m.end], "region", lat=m.lat, lon=m.lon,
                                 precision_m=REGION_PRECISION_M, source="region",
-                                how=f"{label} {toks[i].word!r} + {m.name!r} ({m.how})", admin1=m.admin1), n + 1
+                                how=f"{label} {toks[i].word!r} + {m.name!r} ({m.how})", admin1=m.admin1,
+                                name_en=name_en), n + 1
         if not (forms(w0) & self._starts):
             return None
         for n in range(min(MAX_WORDS, len(toks) - i), 0, -1):
@@ -217,6 +227,9 @@ class PlaceFinder:
         if len({(c.place_id, c.geonames_id) for c in top}) > 1:
             flags.append(f"ambiguous: {len(top)} equally good candidates, the first is shown")
         kind = best.kind or "town"
+        # «وقاعدة اللواء 93»: the conjunction travels with the name but is not part of it.
+        if text[start:start + 1] in ("و", "ف") and "ال" in text[start + 1:start + 4]:
+            start += 1
         return PlaceMention(start, end, text[start:end], kind, place_id=best.place_id, lat=best.lat, lon=best.lon,
                             precision_m=best.precision_m, source=source, how=best.match,
-                            geonames_id=best.geonames_id, admin1=best.admin1, flags=flags)
+                            geonames_id=best.geonames_id, admin1=best.admin1, flags=flags, name_en=best.name)
