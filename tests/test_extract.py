@@ -197,6 +197,14 @@ def test_the_actors_table_is_extended_by_a_user_file(tmp_path):
         Extractor(REPO, actors_file=bad)
 
 
+def test_yesterday_is_no_more_precise_than_the_publication_date(ex):
+    text = "قال «المرصد السوري» إن اشتباكات عنيفة اندلعت أمس في بلدة هجين."
+    (d,) = ex.extract(make_article(text, "2018-06-15", precision="month"))["events"]
+    assert (d["date_start"], d["date_end"], d["date_precision"]) == ("2018-05-25", "2018-06-30", "month")
+    (d,) = ex.extract(make_article(text, "2018-06-15"))["events"]
+    assert (d["date_start"], d["date_precision"]) == ("2018-06-14", "day")
+
+
 def test_a_quote_date_is_relative_to_the_statement_not_the_article(ex):
     out = ex.extract(make_article("وقال «المرصد السوري» يوم الأحد: «سقطت قذائف على بلدة هجين أمس».", "2019-03-05"))
     (d,) = out["events"]

@@ -37,6 +37,7 @@ How a claim is read (each step is a rule a reviewer can check against the highli
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime as dt
 import io
 import itertools
@@ -431,6 +432,8 @@ class Extractor:
                 "cue_end": c.cue_end if c.cue else None}
 
 
+_RELATIVE_RULES = frozenset({"yesterday", "today", "day-before-yesterday", "weekday-ar", "weekday-en", "night-ar",
+                             "night-range-ar"})
 _CLAIMANT_KINDS = ("monitor", "armed_group", "coalition", "government", "media", "individual")
 
 
@@ -467,9 +470,21 @@ class _Context:
         return next((s for s in self.sentences if s.start <= pos < s.end), None)
 
     def dates(self, lo: int, hi: int, ref: dt.date) -> list[DateMention]:
+        """Dates in ``[lo, hi)`` resolved against ``ref``; relative ones no more precise than the publication."""
         if hi <= lo:
             return []
-        return find_dates(self.text, self.folded, ref, self._fold_at[lo], self._fold_at[hi])
+        found = find_dates(self.text, self.folded, ref, self._fold_at[lo], self._fold_at[hi])
+        precision = self.article.published_precision
+        if precision == "day":
+            return found
+        # «أمس» in an article known only to the month is a day in (or just before) that month, no more.
+        pub = self.article.published
+        first = pub.replace(day=1) if precision == "month" else pub.replace(month=1, day=1)
+        last = (first.replace(year=first.year + 1) if precision == "year" else
+                (first + dt.timedelta(days=32)).replace(day=1)) - dt.timedelta(days=1)
+        return [dataclasses.replace(d, date_start=first - dt.timedelta(days=7), date_end=last, precision=precision,
+                                    rule=f"{d.rule}, publication date known to the {precision}")
+                if d.rule in _RELATIVE_RULES else d for d in found]
 
 
 def _sentences(text: str, quotes: list[QuoteSpan]) -> list[Sentence]:
