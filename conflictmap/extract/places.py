@@ -129,6 +129,8 @@ class PlaceFinder:
         """(candidates, source) for a phrase, gazetteer first; qualifiers must match exactly (cached)."""
         k = tuple(words)
         if k not in self._cache:
+            if len(self._cache) > 100_000:  # a long-lived app reads many articles: keep memory bounded
+                self._cache.clear()
             self._cache[k] = self._lookup_uncached(words)
         return self._cache[k]
 
