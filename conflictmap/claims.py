@@ -7,6 +7,13 @@ make an event ``contested`` only against an unattributed claim of the other
 stance, and it never makes an event ``denied``, ``single_source`` or
 ``corroborated``.
 
+Stances: ``claims_responsibility`` (a claimant says it carried the event out)
+counts as an *assertion* by that claimant everywhere below. ``no_comment`` (the
+claimant declined or did not comment, e.g. «لم يصدر على الفور أي تعليق») is
+never a denial and is no evidence either way: it is ignored when deriving the
+status (an event with only no-comment claims has ``no_claims``), but it is kept
+and shown in the event's ledger.
+
 1. ``contested``     - someone asserts and someone denies, and at least one of
                        the two sides is unattributed.
 2. ``denied``        - someone denies, unattributed, and nobody asserts.
@@ -57,7 +64,10 @@ ATTRIBUTED_RULE = ("A claim with `attributed` = true (authenticity not establish
                    "enough on its own: it makes an event `contested` only against an unattributed claim of the other "
                    "stance, and otherwise leaves it `unverified`. Claimants count as independent when their `origin` "
                    "(default: the claimant itself) differs.")
-STANCE_LABELS = {"asserts": "Asserts", "denies": "Denies", "acknowledges": "Aware of reports"}
+STANCE_LABELS = {"asserts": "Asserts", "denies": "Denies", "acknowledges": "Aware of reports",
+                 "no_comment": "No comment", "claims_responsibility": "Claims responsibility"}
+ASSERTING_STANCES = ("asserts", "claims_responsibility")
+"""Stances that count as an assertion when deriving status (see the module docstring)."""
 
 
 def derive_status(event_ids: pd.Series, claims: pd.DataFrame, as_of: pd.Timestamp | None = None) -> pd.Series:
@@ -68,11 +78,12 @@ def derive_status(event_ids: pd.Series, claims: pd.DataFrame, as_of: pd.Timestam
     """
     if as_of is not None:
         claims = claims[claims["claim_date"] <= as_of]
+    claims = claims[claims["stance"] != "no_comment"]  # no evidence either way: as if not on record
     if claims.empty:
         return pd.Series("no_claims", index=event_ids.index, dtype=str)
     stance = claims["stance"]
     firm = ~claims["attributed"].astype(bool)
-    asserts, denies = stance == "asserts", stance == "denies"
+    asserts, denies = stance.isin(ASSERTING_STANCES), stance == "denies"
     flags = pd.DataFrame({"event_id": claims["event_id"], "a": asserts, "d": denies,
                           "fa": asserts & firm, "fd": denies & firm})
     per_event = flags.groupby("event_id", sort=False)[["a", "d", "fa", "fd"]].any()
@@ -92,7 +103,7 @@ def derive_status(event_ids: pd.Series, claims: pd.DataFrame, as_of: pd.Timestam
 
 def in_ledger_order(claims: pd.DataFrame, *, by_event: bool = False) -> pd.DataFrame:
     """Claims oldest first, denials after assertions on the same day (grouped by event first if ``by_event``)."""
-    order = {"asserts": 0, "acknowledges": 1, "denies": 2}
+    order = {"asserts": 0, "claims_responsibility": 0, "acknowledges": 1, "no_comment": 2, "denies": 3}
     keys = ["event_id", "claim_date", "_o"] if by_event else ["claim_date", "_o"]
     return claims.assign(_o=claims["stance"].map(order)).sort_values(keys, kind="stable").drop(columns="_o")
 

@@ -5,9 +5,11 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import sys
+import textwrap
 from pathlib import Path
 
 from . import export
+from .files import atomic_write
 from .load import DataError, default_data_dir, load_dataset
 from .select import select_events
 
@@ -110,6 +112,37 @@ def build_parser() -> argparse.ArgumentParser:
                         "(default: a radius per governorate)")
     p.add_argument("--timeout", type=float, default=10.0, metavar="SECONDS",
                    help="how long to wait for the online geocoder's answer (default 10)")
+    p = sub.add_parser(
+        "extract", help="read an article (.txt or .html) into draft events with claims, as drafts.json",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description=textwrap.fill(
+                    "Read FILE, an article in Arabic or English (.txt, UTF-8 or Windows Arabic; or .html, reduced "
+                    "to its text), and write draft events: places (gazetteer, then GeoNames offline), dates "
+                    "resolved against --published, claimants with their stance (asserts, denies, acknowledges, "
+                    "no_comment, claims_responsibility), verbatim quotes with character offsets into the article "
+                    "text, and for each draft the existing event it most likely belongs to (or null: a new "
+                    "event), with reasons and disagreements. Works offline. Nothing is added to the ledger: "
+                    "drafts are for review.", 78),
+        epilog="example:\n  python -m conflictmap extract report.txt --published 2018-06-05 "
+               "--outlet 'Asharq Al-Awsat' --out drafts.json\n\n" + textwrap.fill(
+                   "In drafts.json every claim's quote is exactly text[start:end] of the article text whose "
+                   "SHA-256 is article.sha256 (for HTML, the extracted text; article.source_sha256 is the page's "
+                   "own hash). Adding reviewed drafts to the ledger comes with the ledger store.", 78))
+    p.add_argument("file", type=Path, metavar="FILE", help="the article: .txt or .html")
+    p.add_argument("--published", type=_date, required=True, metavar="YYYY-MM-DD",
+                   help="publication date; 'yesterday' and weekdays are resolved against it")
+    p.add_argument("--precision", choices=["day", "month", "year"], default="day",
+                   help="how precisely the publication date is known (default day)")
+    p.add_argument("--outlet", default="", metavar="NAME",
+                   help="publisher; the article's own narration is claimed in its name")
+    p.add_argument("--url", default="", metavar="URL", help="where the article can be read")
+    p.add_argument("--language", choices=["ar", "en"], default=None, help="default: detected from the text")
+    _data_arg(p)
+    p.add_argument("--actors", type=Path, default=None, metavar="CSV",
+                   help="extra actors (same columns as conflictmap/extract/actors.csv); rows with an existing "
+                        "actor_id replace the bundled ones")
+    p.add_argument("--out", type=Path, required=True, metavar="FILE",
+                   help="drafts.json to write (atomically; '-' for stdout)")
     return parser
 
 
@@ -219,8 +252,40 @@ def cmd_geocode(args) -> int:
                                        countries=countries, max_km=args.max_km, timeout=args.timeout)
 
 
+def cmd_extract(args) -> int:
+    import json
+
+    from .extract import Extractor
+    from .extract.article import ArticleError, read_article
+
+    try:
+        article = read_article(args.file, args.published, precision=args.precision, outlet=args.outlet,
+                               url=args.url, language=args.language)
+        extractor = Extractor(args.data or default_data_dir(), actors_file=args.actors)
+    except (ArticleError, ValueError, OSError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    drafts = extractor.extract(article)
+    text = json.dumps(drafts, ensure_ascii=False, indent=1) + "\n"
+    if str(args.out) == "-":
+        sys.stdout.write(text)
+    else:
+        try:
+            atomic_write(args.out, text)
+        except OSError as exc:
+            print(f"error: cannot write {args.out}: {exc.strerror or exc}", file=sys.stderr)
+            return 2
+    events = drafts["events"]
+    n_claims = sum(len(e["claims"]) for e in events)
+    matched = sum(1 for e in events if e["match"])
+    print(f"{len(events)} draft event(s), {n_claims} claim(s); {matched} matched to existing events, "
+          f"{len(events) - matched} new; language {drafts['article']['language']}"
+          + ("" if str(args.out) == "-" else f"; wrote {args.out}"), file=sys.stderr)
+    return 0
+
+
 COMMANDS = {"validate": cmd_validate, "export": cmd_export, "docs": cmd_docs, "assets": cmd_assets,
-            "import": cmd_import, "geocode": cmd_geocode}
+            "import": cmd_import, "geocode": cmd_geocode, "extract": cmd_extract}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -21,7 +21,8 @@ def badge(text: str, colour: str) -> str:
             f'font-size:.8em;font-weight:600;white-space:nowrap">{escape(text)}</span>')
 
 
-STANCE_COLOURS = {"asserts": "#0072B2", "denies": "#D55E00", "acknowledges": "#8a6d00"}
+STANCE_COLOURS = {"asserts": "#0072B2", "claims_responsibility": "#004f7c", "denies": "#D55E00",
+                  "acknowledges": "#8a6d00", "no_comment": "#6b6b6b"}
 
 
 def fmt_date(value, precision: str = "day", inferred: bool = False) -> str:

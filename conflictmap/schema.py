@@ -29,8 +29,11 @@ two places (drawn as a line between them), or a ``route`` through them in order
 
 PLACE_KINDS = ("city", "town", "village", "base", "airbase", "region", "country")
 
-STANCES = ("asserts", "denies", "acknowledges")
-"""``acknowledges`` means "aware of reports" without confirming or denying."""
+STANCES = ("asserts", "denies", "acknowledges", "no_comment", "claims_responsibility")
+"""``acknowledges`` means "aware of reports" without confirming or denying; ``no_comment`` records that
+the claimant did not comment (or "no comment was immediately available"), which is never a denial;
+``claims_responsibility`` is a claimant saying it carried the event out. What each means for an
+event's status is defined in :mod:`conflictmap.claims`."""
 
 CLAIMANT_KINDS = ("monitor", "armed_group", "coalition", "government", "media", "individual")
 
@@ -167,7 +170,7 @@ CLAIMS = Table(
         Column("claimant_ar", "text", "The claimant's name in Arabic, as in the source."),
         Column("spokesperson", "str", "Who spoke for the claimant, with their role."),
         Column("claimant_kind", "enum", "What kind of claimant this is.", required=True, choices=CLAIMANT_KINDS),
-        Column("stance", "enum", "asserts, denies, or acknowledges (aware of reports but not confirming).", required=True, choices=STANCES),
+        Column("stance", "enum", "asserts; denies; acknowledges (aware of reports but not confirming); no_comment (declined or did not comment: never a denial, and no evidence either way); claims_responsibility (says it carried the event out: counts as an assertion).", required=True, choices=STANCES),
         Column("quote_ar", "text", "The statement in the original Arabic, exactly as printed in the source."),
         Column("quote_en", "text", "English translation of quote_ar (ours unless notes say otherwise)."),
         Column("channel", "str", "How the claim was made: 'to AFP', 'statement', 'statement on Telegram' ..."),

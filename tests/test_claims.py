@@ -31,6 +31,14 @@ D = "2018-06-04"
     ([("Assad", "asserts", True, "", D)], "unverified"),
     ([("Assad", "asserts", True, "", D), ("Coalition", "acknowledges", False, "", D)], "unverified"),
     ([("Assad", "asserts", True, "", D), ("SOHR", "asserts", False, "", D)], "single_source"),
+    # "No comment" is never a denial, and no evidence either way.
+    ([("SOHR", "asserts", False, "", D), ("SDF", "no_comment", False, "", D)], "single_source"),
+    ([("SDF", "no_comment", False, "", D)], "no_claims"),
+    ([("SDF", "no_comment", False, "", D), ("Coalition", "acknowledges", False, "", D)], "unverified"),
+    # Claiming responsibility is asserting: with a denial it is contested, with another assertion corroborated.
+    ([("ISIS", "claims_responsibility", False, "", D)], "single_source"),
+    ([("ISIS", "claims_responsibility", False, "", D), ("SDF", "denies", False, "", D)], "contested"),
+    ([("ISIS", "claims_responsibility", False, "", D), ("SOHR", "asserts", False, "", D)], "corroborated"),
 ])
 def test_status_rules(claims, expected):
     assert status(*claims) == expected
@@ -50,3 +58,8 @@ def test_ledger_orders_by_date_then_assertions_first():
     df = frame(("SDF", "denies", False, "", D), ("SOHR", "asserts", False, "", D),
                ("X", "asserts", False, "", "2018-06-01"))
     assert ledger(df, "e")["claimant"].tolist() == ["X", "SOHR", "SDF"]
+
+
+def test_no_comment_is_kept_in_the_ledger_after_the_assertions():
+    df = frame(("SDF", "no_comment", False, "", D), ("SOHR", "asserts", False, "", D), ("Y", "denies", False, "", D))
+    assert ledger(df, "e")["stance"].tolist() == ["asserts", "no_comment", "denies"]
