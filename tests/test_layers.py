@@ -54,7 +54,8 @@ def imports_of(name: str, path: Path, known: set[str]) -> set[str]:
         elif isinstance(node, ast.ImportFrom):
             base = here[: len(here) - node.level + 1] if node.level else []
             mod = ".".join([*base, *([node.module] if node.module else [])])
-            targets = [f"{mod}.{a.name}" for a in node.names] + [mod]
+            # "from pkg import sub" depends on the submodule; "from pkg import name" on pkg itself.
+            targets = [f"{mod}.{a.name}" if f"{mod}.{a.name}" in known else mod for a in node.names]
         else:
             continue
         for t in targets:

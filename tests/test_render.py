@@ -72,3 +72,16 @@ def test_the_sources_table_links_only_web_urls():
     assert table["url"].tolist()[0] == "https://example.org" and table["url"].isna().tolist() == [False, True, True]
     assert table["url_not_linked"].tolist() == ["", "javascript:alert(1)", ""]
     assert "row" not in table.columns
+
+
+def test_no_comment_and_claims_of_responsibility_show_in_the_ledger(make_data):
+    from conflictmap.load import load_dataset
+    from conflictmap.render import event_panel_html
+    from tests.conftest import claim, event
+
+    data = load_dataset(make_data(events=[event("x1", "2018-06-03")],
+                                  claims=[claim("c1", "x1", "Group A", "claims_responsibility"),
+                                          claim("c2", "x1", "Ministry B", "no_comment")]))
+    html = event_panel_html(data, "x1")
+    assert "Claims responsibility" in html and "No comment" in html
+    assert data.events.set_index("event_id").at["x1", "status"] == "single_source"  # no comment is no denial
