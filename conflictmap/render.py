@@ -10,15 +10,30 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
 
 from .claims import STANCE_LABELS, STATUS_COLOURS, STATUS_HELP, STATUS_LABELS, ledger
 from .model import Dataset
 from .text import escape, link_html, safe_url
 
 
-def badge(text: str, colour: str) -> str:
-    return (f'<span style="background:{colour};color:#fff;border-radius:4px;padding:1px 7px;'
-            f'font-size:.8em;font-weight:600;white-space:nowrap">{escape(text)}</span>')
+def badge(text: str, colour: str) -> Markup:
+    """A coloured label; both values escaped here, so the result may be marked safe."""
+    return Markup(  # noqa: S704
+        f'<span style="background:{escape(colour)};color:#fff;border-radius:4px;padding:1px 7px;'
+        f'font-size:.8em;font-weight:600;white-space:nowrap">{escape(text)}</span>')
+
+
+def _escape_all(value: object) -> object:
+    """Jinja's finalize: every value not marked Markup goes through :func:`conflictmap.text.escape`, which
+    also breaks backticks and ``$`` (the ledger HTML travels into JavaScript in the export)."""
+    return value if isinstance(value, Markup) else Markup(escape(value))  # noqa: S704  (escaped just now)
+
+
+# autoescape on as a second guard; finalize applies our stricter escaping first and marks the result safe.
+_ENV = Environment(loader=PackageLoader("conflictmap", "templates"), autoescape=select_autoescape(["html"]),
+                   finalize=_escape_all, undefined=StrictUndefined, keep_trailing_newline=False)
 
 
 STANCE_COLOURS = {"asserts": "#0072B2", "claims_responsibility": "#004f7c", "denies": "#D55E00",
@@ -35,7 +50,7 @@ def fmt_date(value, precision: str = "day", inferred: bool = False) -> str:
 
 
 def event_panel_html(data: Dataset, event_id: str, *, highlight_claim: str | None = None, lang: str = "en") -> str:
-    """The event's header and full claim ledger as escaped HTML.
+    """The event's header and full claim ledger as escaped HTML (``templates/event_panel.html``).
 
     ``highlight_claim`` outlines one claim (a story step's "the denial");
     ``lang="ar"`` puts the Arabic title first.
@@ -47,91 +62,39 @@ def event_panel_html(data: Dataset, event_id: str, *, highlight_claim: str | Non
     places = data.places.set_index("place_id")
     sources = data.sources.set_index("source_id")
 
-    def place_line(pid: str) -> str:
+    def place(pid: str) -> dict:
         if pid not in places.index:
-            return escape(pid)
+            return {"name_en": pid, "name_ar": "", "source": "not in the gazetteer", "precision": "", "inferred": False}
         p = places.loc[pid]
-        prec = "" if pd.isna(p["coord_precision_m"]) else f"±{int(p['coord_precision_m']):,} m"
-        inferred = ", inferred" if p["coord_inferred"] else ""
-        return (f'{escape(p["name_en"])} <span dir="rtl" lang="ar">{escape(p["name_ar"])}</span> '
-                f'<small style="color:#666">({escape(p["coord_source"]) or "source not recorded"}; '
-                f'{prec}{inferred})</small>')
+        return {"name_en": p["name_en"], "name_ar": p["name_ar"], "source": p["coord_source"],
+                "precision": "" if pd.isna(p["coord_precision_m"]) else f"±{int(p['coord_precision_m']):,} m",
+                "inferred": bool(p["coord_inferred"])}
 
-    span = fmt_date(e["date_start"], e["date_precision"], e["date_inferred"])
+    when = fmt_date(e["date_start"], e["date_precision"], e["date_inferred"])
     if e["date_end"] != e["date_start"]:
-        span = f'{fmt_date(e["date_start"], e["date_precision"])} – {fmt_date(e["date_end"], e["date_precision"])}' + (
+        when = f'{fmt_date(e["date_start"], e["date_precision"])} – {fmt_date(e["date_end"], e["date_precision"])}' + (
             " (inferred)" if e["date_inferred"] else "")
-    fat = "not reported" if pd.isna(e["fatalities"]) else str(int(e["fatalities"]))
-    relation = {"at": "at", "near": "near", "between": "between", "route": "route"}[e["place_relation"]]
-    parts = [
-        '<div style="font-family:sans-serif;line-height:1.45">',
-        f'<div>{badge(STATUS_LABELS[e["status"]], STATUS_COLOURS[e["status"]])} '
-        f'<small style="color:#555">{escape(STATUS_HELP[e["status"]])}</small></div>',
-        *([f'<h3 dir="rtl" lang="ar" style="margin:.4em 0 .1em;text-align:right">{escape(e["title_ar"])}</h3>',
-           f'<div style="font-size:1.05em">{escape(e["title_en"])}</div>']
-          if lang == "ar" and e["title_ar"] else
-          [f'<h3 style="margin:.4em 0 .1em">{escape(e["title_en"])}</h3>',
-           f'<div dir="rtl" lang="ar" style="font-size:1.1em;text-align:right">{escape(e["title_ar"])}</div>']),
-        f'<p style="margin:.4em 0"><b>When:</b> {escape(span)}<br>'
-        f'<b>Where ({relation}):</b> {" → ".join(place_line(p) for p in e["place_list"])}'
-        f'{("<br><i>" + escape(e["location_note"]) + "</i>") if e["location_note"] else ""}<br>'
-        f'<b>Type:</b> {escape(e["event_type"])} / {escape(e["sub_event_type"])} · geo precision '
-        f'{escape(e["geo_precision"])}<br>'
-        f'<b>Actors:</b> {escape(e["actor1"]) or "—"}{(" vs " + escape(e["actor2"])) if e["actor2"] else ""}'
-        f' · <b>Fatalities:</b> {fat}</p>',
-    ]
-    if e["summary_en"] or e["summary_ar"]:
-        parts.append(f'<p style="margin:.3em 0">{escape(e["summary_en"])}</p>')
-        if e["summary_ar"]:
-            parts.append(f'<p dir="rtl" lang="ar" style="text-align:right;margin:.3em 0">{escape(e["summary_ar"])}</p>')
-    if e["notes"]:
-        parts.append(f'<p style="color:#555;font-size:.9em"><b>Provenance:</b> {escape(e["notes"])}</p>')
+
+    def claim(c) -> dict:
+        meta = [c["claimant_kind"].replace("_", " ")] + [c[k] for k in ("spokesperson", "channel") if c[k]]
+        meta.append(fmt_date(c["claim_date"], c["claim_date_precision"], c["claim_date_inferred"]))
+        meta = [Markup(escape(m)) for m in meta]  # noqa: S704  (escaped here; the template joins them)
+        src = None
+        if c["source_id"] in sources.index:
+            s = sources.loc[c["source_id"]]
+            src = {"outlet": s["outlet"], "title": s["title"],
+                   "published": fmt_date(s["published"], s["published_precision"], s["published_inferred"]),
+                   "link": Markup(link_html(s["url"])) if s["url"] else ""}  # noqa: S704  (link_html escapes)
+        return {**c.to_dict(), "colour": STANCE_COLOURS[c["stance"]], "stance_label": STANCE_LABELS[c["stance"]],
+                "meta": meta, "source": src, "highlight": c["claim_id"] == highlight_claim}
+
     claims = ledger(data.claims, event_id)
-    parts.append(f'<h4 style="margin:.6em 0 .2em">Claim ledger ({len(claims)})</h4>')
-    if claims.empty:
-        parts.append("<p>No claims on record.</p>")
-    for _, c in claims.iterrows():
-        who = escape(c["claimant"])
-        if c["claimant_ar"]:
-            who += f' <span dir="rtl" lang="ar">{escape(c["claimant_ar"])}</span>'
-        meta = [escape(c["claimant_kind"].replace("_", " "))]
-        if c["spokesperson"]:
-            meta.append(escape(c["spokesperson"]))
-        if c["channel"]:
-            meta.append(escape(c["channel"]))
-        meta.append(escape(fmt_date(c["claim_date"], c["claim_date_precision"], c["claim_date_inferred"])))
-        src = sources.loc[c["source_id"]] if c["source_id"] in sources.index else None
-        if src is not None:
-            published = fmt_date(src["published"], src["published_precision"], src["published_inferred"])
-            src_html = (f'{escape(src["outlet"])}, <span dir="auto">“{escape(src["title"])}”</span> '
-                        f'({escape(published)})')
-            if src["url"]:
-                src_html += " " + link_html(src["url"])
-        else:
-            src_html = escape(c["source_id"])
-        parts.append(
-            '<div class="cm-claim{hl}" style="border-left:4px solid {col};padding:.3em .6em;margin:.5em 0;'
-            'background:{bg};{outline}">'.format(
-                col=STANCE_COLOURS[c["stance"]],
-                hl=" cm-highlight" if c["claim_id"] == highlight_claim else "",
-                bg="#fff8dc" if c["claim_id"] == highlight_claim else "#fafafa",
-                outline="outline:2px solid #5b2a86" if c["claim_id"] == highlight_claim else "")
-            + f'<div>{badge(STANCE_LABELS[c["stance"]], STANCE_COLOURS[c["stance"]])} <b>{who}</b></div>'
-            + f'<div style="color:#555;font-size:.85em">{" · ".join(meta)}</div>'
-            + (f'<div style="margin:.2em 0">{badge("Attributed / unverified", "#777")}</div>'
-               if c["attributed"] else "")
-            + (f'<blockquote class="cm-quote-ar" dir="rtl" lang="ar" style="margin:.3em 0;padding:.2em .5em;'
-               f'border-right:3px solid #bbb;text-align:right;font-size:1.08em">{escape(c["quote_ar"])}</blockquote>'
-               if c["quote_ar"] else "")
-            + (f'<blockquote class="cm-quote-en" lang="en" style="margin:.3em 0;padding:.2em .5em;'
-               f'border-left:3px solid #ddd;font-style:italic">{escape(c["quote_en"])}</blockquote>'
-               if c["quote_en"] else "")
-            + f'<div style="font-size:.8em;color:#555">Source: {src_html}</div>'
-            + (f'<div style="font-size:.8em;color:#777">{escape(c["notes"])}</div>' if c["notes"] else "")
-            + "</div>"
-        )
-    parts.append("</div>")
-    return "".join(parts)
+    return _ENV.get_template("event_panel.html").render(
+        e=e.to_dict(), lang=lang, badge=badge, places=[place(p) for p in e["place_list"]], when=when,
+        status_label=STATUS_LABELS[e["status"]], status_colour=STATUS_COLOURS[e["status"]],
+        status_help=STATUS_HELP[e["status"]],
+        fatalities="not reported" if pd.isna(e["fatalities"]) else str(int(e["fatalities"])),
+        claims=[claim(c) for _, c in claims.iterrows()])
 
 
 def event_histogram(dates: pd.Series) -> tuple[pd.Series, str]:

@@ -85,3 +85,36 @@ def test_no_comment_and_claims_of_responsibility_show_in_the_ledger(make_data):
     html = event_panel_html(data, "x1")
     assert "Claims responsibility" in html and "No comment" in html
     assert data.events.set_index("event_id").at["x1", "status"] == "single_source"  # no comment is no denial
+
+
+def test_the_ledger_shows_every_payload_as_exactly_its_text(make_data):
+    # Rendered from a Jinja template with our escaping as finalize: no value may become markup, and none may
+    # be escaped twice (a reader would see "&amp;lt;" instead of "<").
+    import html as html_lib
+    from html.parser import HTMLParser
+
+    from conflictmap.load import load_dataset
+    from conflictmap.render import event_panel_html
+    from tests.conftest import PAYLOAD, claim, event
+
+    data = load_dataset(make_data(events=[event("x1", "2018-06-03", title_en=PAYLOAD, summary_en=PAYLOAD)],
+                                  claims=[claim("c1", "x1", PAYLOAD, "asserts", quote_ar=PAYLOAD, quote_en=PAYLOAD,
+                                                spokesperson=PAYLOAD, channel=PAYLOAD)]))
+    page = event_panel_html(data, "x1")
+
+    class Collect(HTMLParser):
+        tags, text = [], ""
+
+        def handle_starttag(self, tag, attrs):
+            self.tags.append(tag)
+
+        def handle_data(self, d):
+            self.text += d
+
+    p = Collect(convert_charrefs=True)
+    p.feed(page)
+    assert not {"img", "script", "svg"} & set(p.tags)
+    # title, summary, claimant, spokesperson, channel and both quotes: each shown exactly as written
+    assert p.text.count(PAYLOAD) == 7
+    assert PAYLOAD in html_lib.unescape(page.split('font-size:.85em">')[1].split("</div>")[0])
+    assert "&amp;lt;" not in page and "&amp;#" not in page
