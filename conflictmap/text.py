@@ -72,8 +72,9 @@ def escape(value: object) -> str:
 
     NaN and None become "". After ``html.escape``, backslash, backtick and ``$``
     are replaced by entities so a value can neither close a template literal nor
-    open a ``${...}`` substitution. This is the escaping verified to hold in
-    ``stack-pitfalls.md``; apply it to every string that reaches the map.
+    open a ``${...}`` substitution. This is the escaping the project's research notes
+    (``shared/research/stack-pitfalls.md``, beside the repository) verified to hold against
+    folium's popups and tooltips; apply it to every string that reaches the map.
     """
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""

@@ -13,10 +13,11 @@ the Import page (:func:`import_bytes`):
 4. the tables go through the same :func:`~conflictmap.validate.validate_table` and
    :func:`~conflictmap.validate.assemble` as a data directory.
 
-The typed tables of step 4 (before ``assemble``) are cached as Parquet next to
-the file (or under ``$CONFLICTMAP_CACHE``), keyed by the file's size and
-modification time and by the mapping's version, so the next load skips steps
-1-3. A directory is loaded as it always was.
+The assembled tables (after step 4: status, marker positions and sort order
+included) are cached as Parquet next to the file (or under
+``$CONFLICTMAP_CACHE``), keyed by the file's size and modification time and by
+the mapping's version, so a warm load is a read. A directory of our own tables
+is not an export: :func:`conflictmap.load.load_dataset` opens it.
 """
 
 from __future__ import annotations
