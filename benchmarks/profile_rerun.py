@@ -23,7 +23,9 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 import generate  # noqa: E402
-import run  # noqa: E402
+import run  # noqa: E402 - puts the repository root on sys.path
+
+from tests.harness import chromium  # noqa: E402
 
 WRAPPER = '''
 import cProfile, itertools, os, sys
@@ -62,30 +64,24 @@ def main(argv: list[str] | None = None) -> int:
     wrapper.write_text(WRAPPER + run.STREAMLIT_MAIN)
     os.environ["CM_PROFILE_DIR"] = str(out)
     run.link_static()
-    from playwright.sync_api import sync_playwright
-
-    server = run.Server("app.py", csv, cache, f"profile-{args.size}", wrapper=str(wrapper))
+    server = run.app_server("app.py", csv, cache, f"profile-{args.size}", wrapper=str(wrapper))
     try:
         server.start()
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=run.CHROMIUM, args=run.CHROMIUM_ARGS, headless=True)
-            try:
-                d = run.Driver(browser, server, "ours", [])
-                opened = d.open()
-                d.settle()
-                first = sorted(out.glob("run-*.prof"))
-                run.log(f"page open -> ready {opened:.2f} s (profiled), {len(first)} script run(s)")
-                d.setup(run.IDLE_TIMEOUT)
-                d.zoom_in(run.IDLE_TIMEOUT)
-                before = set(out.glob("run-*.prof"))
-                mv = d.move("start", "PageUp", run.IDLE_TIMEOUT)
-                time.sleep(0.5)
-                moved = sorted(set(out.glob("run-*.prof")) - before)
-                run.log(f"slider move -> updated {mv['seconds']:.2f} s (profiled), {mv['drawn']:,} drawn "
-                        f"({mv['layer_mode']}), {len(moved)} script run(s)")
-                d.close()
-            finally:
-                browser.close()
+        with chromium() as browser:
+            d = run.Driver(browser, server, "ours")
+            opened = d.open()
+            d.settle()
+            first = sorted(out.glob("run-*.prof"))
+            run.log(f"page open -> ready {opened:.2f} s (profiled), {len(first)} script run(s)")
+            d.setup(run.IDLE_TIMEOUT)
+            d.zoom_in(run.IDLE_TIMEOUT)
+            before = set(out.glob("run-*.prof"))
+            mv = d.move("start", "PageUp", run.IDLE_TIMEOUT)
+            time.sleep(0.5)
+            moved = sorted(set(out.glob("run-*.prof")) - before)
+            run.log(f"slider move -> updated {mv['seconds']:.2f} s (profiled), {mv['drawn']:,} drawn "
+                    f"({mv['layer_mode']}), {len(moved)} script run(s)")
+            d.close()
     finally:
         server.stop()
     if first:

@@ -56,17 +56,12 @@ import json
 import os
 import platform
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
 import time
 import traceback
-import urllib.error
-import urllib.request
-from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
@@ -76,6 +71,18 @@ sys.path.insert(0, str(HERE))
 
 import generate  # noqa: E402
 
+from tests.harness import (  # noqa: E402 - the shared app-and-browser harness
+    IDLE_JS,
+    INSTALL_HINT,
+    VIEWPORT,
+    RequestLog,
+    StreamlitServer,
+    chromium,
+    chromium_path,
+    date_thumb,
+    local_context,
+)
+
 try:
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 except ImportError:  # checked in main()
@@ -84,11 +91,6 @@ except ImportError:  # checked in main()
 DATA = HERE / "data"
 RESULTS = DATA / "results.json"
 LOGS = DATA / "logs"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
-VIEWPORT = {"width": 1400, "height": 1000}
-MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
 START_TIMEOUT = 180  # s, until /_stcore/health answers
 OPEN_TIMEOUT = {"ours": 600, "naive": 600}  # s, page open -> ready
 UPDATE_TIMEOUT = {"ours": 180, "naive": 600}  # s, slider move -> updated
@@ -117,24 +119,11 @@ def log(msg: str) -> None:
     print(f"[{time.strftime('%H:%M:%S')}] {msg}", flush=True)
 
 
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def stats(values: list[float]) -> dict | None:
     values = [v for v in values if v is not None]
     if not values:
         return None
     return {"min": min(values), "median": statistics.median(values), "n": len(values), "all": values}
-
-
-def is_local(url: str) -> bool:
-    parts = urlsplit(url)
-    if parts.scheme in ("data", "blob", "about"):
-        return True
-    return parts.scheme in ("http", "https", "ws", "wss") and parts.hostname == "127.0.0.1"
 
 
 def rss_mb(pid: int) -> dict:
@@ -233,63 +222,12 @@ sys.exit(main())
 
 # --- the server ----------------------------------------------------------------------------------------
 
-@dataclass
-class Server:
-    """``streamlit run <script>`` on 127.0.0.1 serving ``csv``."""
-
-    script: str
-    csv: Path
-    cache_dir: Path
-    label: str
-    wrapper: str | None = None  # a script standing in for ``python -m streamlit`` (profile_rerun.py)
-    port: int = 0
-    proc: subprocess.Popen | None = None
-    log_path: Path = field(default_factory=Path)
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}/"
-
-    def start(self) -> Server:
-        LOGS.mkdir(parents=True, exist_ok=True)
-        self.port = free_port()
-        self.log_path = LOGS / f"server-{self.label}.log"
-        env = {**os.environ, "CONFLICTMAP_DATA": str(self.csv), "CONFLICTMAP_CACHE": str(self.cache_dir),
-               "CONFLICTMAP_BASEMAP": "offline", "PYTHONUNBUFFERED": "1", "PYTHONPATH": str(REPO)}
-        cmd = [sys.executable, *([self.wrapper] if self.wrapper else ["-m", "streamlit"]), "run", self.script,
-               "--server.port", str(self.port),
-               "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",
-               "--server.fileWatcherType", "none", "--server.runOnSave", "false"]
-        with self.log_path.open("wb") as out:
-            self.proc = subprocess.Popen(cmd, cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT,
-                                         stdin=subprocess.DEVNULL)
-        opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
-        deadline = time.monotonic() + START_TIMEOUT
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"streamlit exited ({self.proc.returncode}); log {self.log_path}:\n{self.tail()}")
-            with contextlib.suppress(urllib.error.URLError, ConnectionError, TimeoutError), \
-                    opener.open(f"{self.url}_stcore/health", timeout=5) as r:
-                if r.status == 200:
-                    return self
-            time.sleep(0.25)
-        raise RuntimeError(f"streamlit not healthy after {START_TIMEOUT} s; log {self.log_path}:\n{self.tail()}")
-
-    def stop(self) -> None:
-        if self.proc is None or self.proc.poll() is not None:
-            return
-        self.proc.terminate()
-        try:
-            self.proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait(timeout=20)
-
-    def tail(self, n: int = 40) -> str:
-        try:
-            return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-n:])
-        except OSError:
-            return "(no log)"
+def app_server(script: str, csv: Path, cache_dir: Path, label: str, wrapper: str | None = None) -> StreamlitServer:
+    """``streamlit run <script>`` on 127.0.0.1 serving ``csv`` with its Parquet cache in ``cache_dir``; log in
+    ``benchmarks/data/logs/server-<label>.log``. ``wrapper``: a script standing in for ``python -m streamlit``
+    (profile_rerun.py)."""
+    return StreamlitServer(label, csv, log_dir=LOGS, script=script, env={"CONFLICTMAP_CACHE": str(cache_dir)},
+                           wrapper=wrapper, start_timeout=START_TIMEOUT)
 
 
 # --- the page-side instrumentation ------------------------------------------------------------------
@@ -393,12 +331,6 @@ INIT_JS = r"""
 })();
 """
 
-IDLE_JS = """() => {
-  const a = document.querySelector('[data-testid=stApp]');
-  return !!a && a.dataset.testScriptState === 'notRunning' && a.dataset.testConnectionState === 'CONNECTED';
-}"""
-
-
 class Frames:
     """Websocket frames (binary ForwardMsgs) a page receives, and /_stcore/message HTTP bodies."""
 
@@ -453,21 +385,11 @@ class Frames:
 class Driver:
     """One page of one app, with its instrumentation."""
 
-    def __init__(self, browser, server: Server, mode: str, blocked: list[str]) -> None:
+    def __init__(self, browser, server: StreamlitServer, mode: str, requests: RequestLog | None = None) -> None:
         self.mode = mode
         self.server = server
-        self.ctx = browser.new_context(viewport=VIEWPORT, locale="en-US", timezone_id="UTC",
-                                       service_workers="block")
-        self.ctx.set_default_timeout(60_000)
-
-        def route(r):
-            if is_local(r.request.url):
-                r.continue_()
-            else:
-                blocked.append(r.request.url)
-                r.abort()
-
-        self.ctx.route("**/*", route)
+        # Requests not to 127.0.0.1 are aborted and go to ``requests``; the others are not recorded.
+        self.ctx = local_context(browser, requests, mode, record_all=False, viewport=VIEWPORT, timeout_ms=60_000)
         self.ctx.add_init_script(INIT_JS % {"mode": json.dumps(mode), "open_ms": OPEN_TIMEOUT[mode] * 1000})
         self.page = self.ctx.new_page()
         self.frames = Frames(self.page)
@@ -526,7 +448,7 @@ class Driver:
         return {k: (v / 1000 if v is not None else None) for k, v in ms.items()}
 
     def thumb(self, which: str = "start"):
-        return self.page.locator(f'input[type=range][aria-label="Date window — {which}"]')
+        return date_thumb(self.page, which)
 
     def window(self) -> tuple[str, str]:
         return self.thumb("start").get_attribute("aria-valuetext"), self.thumb("end").get_attribute("aria-valuetext")
@@ -610,13 +532,13 @@ class Driver:
 
 # --- one app at one size --------------------------------------------------------------------------------
 
-def measure_app(browser, server: Server, mode: str, repeats: int, busy_s: float) -> dict:
+def measure_app(browser, server: StreamlitServer, mode: str, repeats: int, busy_s: float) -> dict:
     """Opens, slider moves and memory for one running app. ``busy_s``: the longest wait for a script run to end
     before a move (a move while a run is going on would measure that run, not the move)."""
-    blocked: list[str] = []
+    requests = RequestLog()
     res: dict = {"opens": [], "moves": [], "errors": []}
     # A first page makes the server load the data (st.cache_resource): timed, but reported apart.
-    d = Driver(browser, server, mode, blocked)
+    d = Driver(browser, server, mode, requests)
     try:
         t = time.perf_counter()
         d.page.goto(server.url, wait_until="commit", timeout=60_000)
@@ -632,7 +554,7 @@ def measure_app(browser, server: Server, mode: str, repeats: int, busy_s: float)
         res.setdefault("server_idle_wait", []).append(waited)
         if waited >= busy_s:
             res["errors"].append(f"repeat {r + 1}: the server was still busy after {busy_s:.0f} s")
-        d = Driver(browser, server, mode, blocked)
+        d = Driver(browser, server, mode, requests)
         try:
             mark = d.frames.mark()
             opened = d.open()
@@ -680,7 +602,7 @@ def measure_app(browser, server: Server, mode: str, repeats: int, busy_s: float)
     try:
         wait_server_idle(server.proc.pid, busy_s)
         for _ in range(3):
-            dr = Driver(browser, server, mode, blocked)
+            dr = Driver(browser, server, mode, requests)
             drivers.append(dr)
             dr.open()
         for dr in drivers:
@@ -697,7 +619,7 @@ def measure_app(browser, server: Server, mode: str, repeats: int, busy_s: float)
     finally:
         for dr in drivers:
             dr.close()
-    res["blocked_requests"] = sorted(set(blocked))
+    res["blocked_requests"] = requests.blocked_urls()
     return res
 
 
@@ -733,18 +655,18 @@ def breakdown(csv: Path, cache_dir: Path, windows: list[tuple[str, str]], zoom: 
 def measure_floor(browser, csv: Path, cache: Path, n: int, repeats: int, quiet: tuple[float, float]) -> dict:
     """Page open of ``floor_app.py`` (our map alone, no page around it): the floor for the page-open target."""
     res: dict = {"opens": [], "errors": []}
-    server = Server("benchmarks/floor_app.py", csv, cache, f"floor-{n}")
+    server = app_server("benchmarks/floor_app.py", csv, cache, f"floor-{n}")
     wait_quiet(*quiet)
     try:
         server.start()
-        first = Driver(browser, server, "ours", [])
+        first = Driver(browser, server, "ours")
         try:
             first.open()  # loads the data into the server's cache; not counted
         finally:
             first.close()
         for _ in range(repeats):
             wait_server_idle(server.proc.pid, 60)
-            d = Driver(browser, server, "ours", [])
+            d = Driver(browser, server, "ours")
             try:
                 res["opens"].append(d.open())
             finally:
@@ -779,7 +701,7 @@ def run_size(browser, n: int, repeats: int, naive_max: int, quiet: tuple[float, 
                                 f"100k one-Marker-per-event map was never ready after 11 minutes")
     res["floor"] = measure_floor(browser, csv, cache, n, repeats, quiet)
     for mode, script in apps:
-        server = Server(script, csv, cache, f"{mode}-{n}")
+        server = app_server(script, csv, cache, f"{mode}-{n}")
         res[f"load_before_{mode}"] = wait_quiet(*quiet)
         try:
             t = time.perf_counter()
@@ -1141,9 +1063,9 @@ def main(argv: list[str] | None = None) -> int:
                     help="longest wait, in seconds, for a script run to end before a slider move")
     args = ap.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
-    if not Path(CHROMIUM).exists():
-        raise SystemExit(f"{CHROMIUM} not found: apt-get install chromium (never a downloaded browser)")
-    from playwright.sync_api import sync_playwright
+    exe = chromium_path()
+    if exe is None:
+        raise SystemExit(INSTALL_HINT)
 
     DATA.mkdir(parents=True, exist_ok=True)
     link_static()
@@ -1153,24 +1075,20 @@ def main(argv: list[str] | None = None) -> int:
         with contextlib.suppress(ValueError, KeyError):
             results = json.loads(RESULTS.read_text())["results"]
     info = machine()
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        try:
-            info["chromium"] = browser.version
-            for n in sizes:
-                repeats = args.repeats_large if n >= LARGE else args.repeats
-                key = str(n)
-                new = run_size(browser, n, repeats, args.naive_max, (args.max_load, args.load_wait),
-                               args.busy_timeout)
-                old = results.get(key) or {}
-                if "naive" not in new and "naive" in old:  # keep an earlier naive measurement of this size
-                    new["naive"] = old["naive"]
-                    new["naive_when"] = old.get("naive_when") or old.get("when")
-                    new.pop("naive_skipped", None)
-                results[key] = new
-                RESULTS.write_text(json.dumps({"machine": info, "results": results}, indent=1, default=str))
-        finally:
-            browser.close()
+    with chromium(exe) as browser:
+        info["chromium"] = browser.version
+        for n in sizes:
+            repeats = args.repeats_large if n >= LARGE else args.repeats
+            key = str(n)
+            new = run_size(browser, n, repeats, args.naive_max, (args.max_load, args.load_wait),
+                           args.busy_timeout)
+            old = results.get(key) or {}
+            if "naive" not in new and "naive" in old:  # keep an earlier naive measurement of this size
+                new["naive"] = old["naive"]
+                new["naive_when"] = old.get("naive_when") or old.get("when")
+                new.pop("naive_skipped", None)
+            results[key] = new
+            RESULTS.write_text(json.dumps({"machine": info, "results": results}, indent=1, default=str))
     shown_argv = ["python", "benchmarks/run.py", *(argv if argv is not None else sys.argv[1:])]
     text = render(results, info, shown_argv)
     args.out.parent.mkdir(parents=True, exist_ok=True)

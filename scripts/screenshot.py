@@ -16,42 +16,29 @@ drawn, and writes the PNGs (each whole or not at all). Needs the offline assets
 from __future__ import annotations
 
 import argparse
-import os
-import shutil
-import socket
-import subprocess
 import sys
 import tempfile
-import time
-import urllib.error
-import urllib.request
 from pathlib import Path
-from urllib.parse import urlsplit
 
 REPO = Path(__file__).resolve().parent.parent
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
-MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
+if str(REPO) not in sys.path:  # run as a script: tests.harness is imported from the repository root
+    sys.path.insert(0, str(REPO))
+
+from tests.harness import (  # noqa: E402
+    IDLE_NO_SKELETONS_JS,
+    MAP_IFRAME,
+    App,
+    RequestLog,
+    StreamlitServer,
+    chromium,
+    local_context,
+    save_screenshot,
+    wait_map,
+)
+
 LEDGER_EVENT = "ain-issa-ied"
 TIMEOUT_MS = 120_000
-
-# Evaluated in the top page: the map iframe's window once Leaflet, the event layer and the borders are drawn.
-MAP_READY_JS = f"""() => {{
-  const f = document.querySelector('{MAP_IFRAME}');
-  const w = f && f.contentWindow;
-  if (!w || !w.map || !w.L || w.cmEventCount === undefined) return false;
-  let markers = 0, borders = 0;
-  w.map.eachLayer(l => {{
-    if (l instanceof w.L.CircleMarker && l.options.className === 'cm-event') markers++;
-    if (l.options && l.options.pane === 'cm-basemap') borders++;
-  }});
-  return markers === w.cmEventCount && borders > 10;
-}}"""
-IDLE_JS = """() => {
-  const a = document.querySelector('[data-testid=stApp]');
-  return a && a.dataset.testScriptState === 'notRunning' && a.dataset.testConnectionState === 'CONNECTED'
-    && !document.querySelector('[data-testid*=Skeleton], [data-testid*=skeleton]');
-}"""  # no skeletons: on a first visit the widgets' code loads a moment after the run ends
+MIN_BORDERS = 11  # layers of the offline base map drawn: the borders are on the picture
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -72,142 +59,54 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     return ap.parse_args(argv)
 
 
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+class _Running:
+    """An app someone else started (``--url``): what :class:`App` needs of a server."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url if url.endswith("/") else url + "/"
 
 
-def start_server(data: Path | None, log_path: Path) -> tuple[subprocess.Popen, str]:
-    port = free_port()
-    env = {**os.environ, "CONFLICTMAP_BASEMAP": "offline"}
-    if data is not None:
-        env["CONFLICTMAP_DATA"] = str(data.resolve())
-    else:
-        env.pop("CONFLICTMAP_DATA", None)
-    cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-           "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",
-           "--server.fileWatcherType", "none"]
-    with log_path.open("wb") as log:
-        proc = subprocess.Popen(cmd, cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}/"
-    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"streamlit exited with {proc.returncode}:\n{log_path.read_text(errors='replace')}")
-        try:
-            with opener.open(f"{url}_stcore/health", timeout=5) as r:
-                if r.status == 200:
-                    return proc, url
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            pass
-        time.sleep(0.25)
-    stop_server(proc)
-    raise RuntimeError(f"streamlit was not healthy within 120 s:\n{log_path.read_text(errors='replace')}")
+def settle(page) -> None:
+    """Until the markers and the offline borders are drawn and no script run or placeholder is left."""
+    wait_map(page, min_borders=MIN_BORDERS, timeout=TIMEOUT_MS)
+    page.wait_for_function(IDLE_NO_SKELETONS_JS, timeout=TIMEOUT_MS)
 
 
-def stop_server(proc: subprocess.Popen) -> None:
-    if proc.poll() is None:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=15)
-
-
-def is_local(url: str) -> bool:
-    p = urlsplit(url)
-    return p.scheme in ("data", "blob", "about") or p.hostname == "127.0.0.1"
-
-
-def save(page, path: Path, *, full_page: bool, element: str | None = None) -> None:
-    """Screenshot the page (or the last match of ``element``) to a temporary file, then move it into place."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".png", dir=path.parent)
-    os.close(fd)
-    try:
-        size = page.viewport_size
-        if full_page:  # Streamlit scrolls inside its main block: grow the viewport to fit the content
-            height = page.evaluate("""() => Math.max(document.documentElement.scrollHeight,
-                ...[...document.querySelectorAll('[data-testid=stMain], [data-testid=stSidebarContent]')]
-                    .map(e => e.scrollHeight))""")
-            page.set_viewport_size({"width": size["width"], "height": int(min(max(height, size["height"]), 8000))})
-            page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
-            page.wait_for_function(IDLE_JS, timeout=TIMEOUT_MS)
-        if element:
-            page.locator(element).last.screenshot(path=tmp, animations="disabled", caret="hide")
-        else:
-            page.screenshot(path=tmp, full_page=full_page, animations="disabled", caret="hide")
-        if full_page:
-            page.set_viewport_size(size)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    finally:
-        Path(tmp).unlink(missing_ok=True)
-
-
-def take(args: argparse.Namespace, url: str) -> list[Path]:
-    from playwright.sync_api import sync_playwright
-
-    exe = args.chromium or shutil.which("chromium")
-    if not exe:
-        raise RuntimeError("Debian's Chromium is not on PATH: apt-get install -y chromium")
-    blocked: list[str] = []
+def take(args: argparse.Namespace, server) -> list[Path]:
+    requests = RequestLog()
     written: list[Path] = []
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=exe, args=CHROMIUM_ARGS, headless=True)
-        try:
-            ctx = browser.new_context(viewport={"width": args.width, "height": args.height}, locale="en-US",
-                                      timezone_id="UTC", service_workers="block")
-            ctx.set_default_timeout(TIMEOUT_MS)
+    with chromium(args.chromium) as browser:
+        ctx = local_context(browser, requests, "screenshot", record_all=False,
+                            viewport={"width": args.width, "height": args.height}, timeout_ms=TIMEOUT_MS)
+        app = App(ctx.new_page(), server)
+        page = app.page
+        page.goto(server.url)
+        settle(page)
+        page.mouse.move(1, 1)
+        out = args.out_dir / "screenshot-map.png"
+        save_screenshot(page, out, full_page=False)
+        written.append(out)
 
-            def route(r):
-                if is_local(r.request.url):
-                    r.continue_()
-                else:
-                    blocked.append(r.request.url)
-                    r.abort()
-
-            ctx.route("**/*", route)
-            page = ctx.new_page()
-            page.goto(url)
-            page.wait_for_function(MAP_READY_JS, timeout=TIMEOUT_MS)
-            page.wait_for_function(IDLE_JS, timeout=TIMEOUT_MS)
+        if args.ledger:
+            latlng = app.marker_position(LEDGER_EVENT)
+            if latlng is None:
+                raise RuntimeError(f"{LEDGER_EVENT} is not on the map (is --data the seed data?)")
+            app.click_map_at(*latlng)
+            page.locator('[data-testid="stHtml"] blockquote[dir=rtl]').first.wait_for(timeout=TIMEOUT_MS)
+            page.wait_for_function(IDLE_NO_SKELETONS_JS, timeout=TIMEOUT_MS)
+            settle(page)
             page.mouse.move(1, 1)
-            out = args.out_dir / "screenshot-map.png"
-            save(page, out, full_page=False)
+            out = args.out_dir / "screenshot-ledger.png"
+            # The map and the ledger beside it (the columns block that holds the map).
+            save_screenshot(page, out, full_page=True, settle=lambda: page.wait_for_function(
+                                IDLE_NO_SKELETONS_JS, timeout=TIMEOUT_MS),
+                            element=f'[data-testid="stHorizontalBlock"]:has({MAP_IFRAME}):has([data-testid="stHtml"])')
             written.append(out)
-
-            if args.ledger:
-                frame = page.locator(MAP_IFRAME).element_handle().content_frame()
-                latlng = frame.evaluate("""(id) => { let ll = null; map.eachLayer(l => {
-                    if (l instanceof L.CircleMarker && l.options.className === 'cm-event'
-                        && l.feature.properties.id === id) ll = [l.getLatLng().lat, l.getLatLng().lng]; });
-                    return ll; }""", LEDGER_EVENT)
-                if latlng is None:
-                    raise RuntimeError(f"{LEDGER_EVENT} is not on the map (is --data the seed data?)")
-                page.locator(MAP_IFRAME).scroll_into_view_if_needed()
-                box = page.locator(MAP_IFRAME).bounding_box()
-                x, y = frame.evaluate("""(ll) => { const p = map.latLngToContainerPoint(ll);
-                    const r = map.getContainer().getBoundingClientRect(); return [p.x + r.left, p.y + r.top]; }""",
-                                      latlng)
-                page.mouse.click(box["x"] + x, box["y"] + y)
-                page.locator('[data-testid="stHtml"] blockquote[dir=rtl]').first.wait_for()
-                page.wait_for_function(IDLE_JS, timeout=TIMEOUT_MS)
-                page.wait_for_function(MAP_READY_JS, timeout=TIMEOUT_MS)
-                page.mouse.move(1, 1)
-                out = args.out_dir / "screenshot-ledger.png"
-                # The map and the ledger beside it (the columns block that holds the map).
-                save(page, out, full_page=True,
-                     element=f'[data-testid="stHorizontalBlock"]:has({MAP_IFRAME}):has([data-testid="stHtml"])')
-                written.append(out)
-        finally:
-            browser.close()
+        ctx.close()
+    blocked = requests.blocked_urls()
     if blocked:
-        print(f"warning: {len(blocked)} request(s) off 127.0.0.1 were blocked:", *sorted(set(blocked)),
-              sep="\n  ", file=sys.stderr)
+        print(f"warning: {len(blocked)} request(s) off 127.0.0.1 were blocked:", *blocked, sep="\n  ",
+              file=sys.stderr)
     return written
 
 
@@ -218,21 +117,21 @@ def main(argv: list[str] | None = None) -> int:
     except ImportError:
         print("Playwright's Python client is missing: pip install -r requirements-dev.txt", file=sys.stderr)
         return 1
-    proc = None
+    server = None
     with tempfile.TemporaryDirectory(prefix="conflictmap-screenshot-") as tmp:
         try:
             if args.url:
-                url = args.url if args.url.endswith("/") else args.url + "/"
+                target = _Running(args.url)
             else:
-                proc, url = start_server(args.data, Path(tmp) / "server.log")
-            for path in take(args, url):
+                server = target = StreamlitServer("screenshot", args.data, log_dir=Path(tmp)).start()
+            for path in take(args, target):
                 print(f"wrote {path.relative_to(REPO) if path.is_relative_to(REPO) else path}")
         except Exception as exc:  # report and exit 1, whatever failed
             print(f"error: {exc}", file=sys.stderr)
             return 1
         finally:
-            if proc is not None:
-                stop_server(proc)
+            if server is not None:
+                server.stop()
     return 0
 
 

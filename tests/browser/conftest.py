@@ -1,5 +1,9 @@
 """Fixtures for the real-browser tests: a running app, Debian's Chromium, and a page driver.
 
+The server, the browser, the local-only context and the :class:`App` driver live in
+``tests/harness.py`` (shared with the benchmarks and the screenshot script); this file
+adds what is pytest's: fixtures, skip semantics, the injection data set, artifacts.
+
 * ``seed_server`` / ``payload_server`` (session): ``streamlit run app.py`` on a free
   port on 127.0.0.1, pointed (``CONFLICTMAP_DATA``) at the bundled seed data or at a
   data set with script-injection payloads in every text column. Output goes to
@@ -18,48 +22,43 @@
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import json
-import os
 import re
-import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
-from collections import Counter
-from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
 
 from conflictmap import schema
 from conflictmap.load import load_dataset
 from tests.conftest import PAYLOAD, PAYLOADS, claim, event, place, skip_or_fail, source, write_table
-
-try:
-    from playwright.sync_api import Error as PlaywrightError
-    from playwright.sync_api import sync_playwright
-except ImportError:  # pragma: no cover - depends on the environment
-    sync_playwright = None
-    PlaywrightError = Exception
+from tests.harness import (  # noqa: F401 - re-exported: the test files import these from here
+    CHROMIUM_ARGS,
+    INSTALL_HINT,
+    MAP_IFRAME,
+    MAP_WINDOW_JS,
+    PLAYWRIGHT_HINT,
+    SERVER_START_TIMEOUT,
+    TIMEOUT_MS,
+    VIEWPORT,
+    App,
+    PlaywrightError,
+    RequestLog,
+    StreamlitServer,
+    chromium,
+    chromium_path,
+    free_port,
+    full_page_screenshot,
+    is_local,
+    local_context,
+    sync_playwright,
+)
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent.parent
 ARTIFACTS = REPO / "tests" / "artifacts"
 SCREENSHOTS = ARTIFACTS / "screenshots"
 
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
-INSTALL_HINT = ("Debian's Chromium is not on PATH: install it with `apt-get install -y chromium` "
-                "(never `playwright install`; these tests drive the system browser)")
-VIEWPORT = {"width": 1400, "height": 1000}
-MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
-SERVER_START_TIMEOUT = 120  # s; a 2-core machine running other jobs
-TIMEOUT_MS = 90_000  # generous: first runs import pandas/folium and build the dataset cache
+_MAP_JS = MAP_WINDOW_JS  # the name test_map.py uses
 
 # Text that would run if any layer (HTML, folium's JS template literals, Markdown, a link) let it through.
 EXTRA_PAYLOADS = ["<svg/onload=window.__pwned=1>", "[md link](javascript:window.__pwned=1)"]
@@ -69,10 +68,6 @@ AIN_ISSA = "ain-issa-ied"  # seed event: a dashed line between two places, its m
 PAYLOAD_EVENT = "x1"  # ordinary id, every text column poisoned
 PAYLOAD_ID_EVENT = PAYLOADS[0]  # an event whose *id* is a payload too
 UNPLACED = "unplaced"  # a payload place without coordinates, for the Places page's geocoding labels
-
-
-def chromium_path() -> str | None:
-    return shutil.which("chromium")
 
 
 # --- skip semantics --------------------------------------------------------------------------------
@@ -107,85 +102,11 @@ def pytest_runtest_makereport(item, call):
                 rep.sections.append((f"streamlit server log, tail ({value.log_path})", value.log_tail()))
 
 
-# --- the app server --------------------------------------------------------------------------------
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _no_proxy_opener() -> urllib.request.OpenerDirector:
-    return urllib.request.build_opener(urllib.request.ProxyHandler({}))
-
-
-@dataclass
-class StreamlitServer:
-    """``streamlit run app.py`` on 127.0.0.1, serving the data in ``data_dir``."""
-
-    name: str
-    data_dir: Path
-    port: int = 0
-    proc: subprocess.Popen | None = None
-    log_path: Path = field(default_factory=Path)
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}/"
-
-    def command(self) -> list[str]:
-        return [sys.executable, "-m", "streamlit", "run", "app.py",
-                "--server.port", str(self.port), "--server.address", "127.0.0.1",
-                "--server.headless", "true", "--browser.gatherUsageStats", "false",
-                # Others may be editing the tree: a test run serves the code as it was when it started.
-                "--server.fileWatcherType", "none", "--server.runOnSave", "false"]
-
-    def start(self, timeout: float = SERVER_START_TIMEOUT) -> StreamlitServer:
-        ARTIFACTS.mkdir(parents=True, exist_ok=True)
-        self.port = free_port()
-        self.log_path = ARTIFACTS / f"server-{self.name}.log"
-        env = {**os.environ, "CONFLICTMAP_DATA": str(self.data_dir), "CONFLICTMAP_BASEMAP": "offline",
-               "PYTHONUNBUFFERED": "1"}
-        with self.log_path.open("wb") as log:
-            self.proc = subprocess.Popen(self.command(), cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT,
-                                         stdin=subprocess.DEVNULL)
-        deadline = time.monotonic() + timeout
-        opener = _no_proxy_opener()
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"streamlit exited with {self.proc.returncode} before it was healthy "
-                                   f"(log {self.log_path}):\n{self.log_tail()}")
-            try:
-                with opener.open(f"{self.url}_stcore/health", timeout=5) as r:
-                    if r.status == 200:
-                        return self
-            except (urllib.error.URLError, ConnectionError, TimeoutError):
-                pass
-            time.sleep(0.25)
-        self.stop()
-        raise RuntimeError(f"streamlit did not answer /_stcore/health within {timeout:.0f} s "
-                           f"(log {self.log_path}):\n{self.log_tail()}")
-
-    def stop(self) -> None:
-        if self.proc is None or self.proc.poll() is not None:
-            return
-        self.proc.terminate()
-        try:
-            self.proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait(timeout=15)
-
-    def log_tail(self, lines: int = 60) -> str:
-        try:
-            return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
-        except OSError:
-            return "(no log)"
-
+# --- the app server (tests.harness.StreamlitServer) ---------------------------------------------------
 
 @contextlib.contextmanager
 def running_server(request, name: str, data_dir: Path):
-    server = StreamlitServer(name, data_dir)
+    server = StreamlitServer(name, data_dir, log_dir=ARTIFACTS)
     try:
         server.start()
     except RuntimeError as exc:
@@ -274,55 +195,12 @@ def payload_server(request, browser, payload_dir):
 @pytest.fixture(scope="session")
 def browser():
     if sync_playwright is None:
-        skip_or_fail("Playwright's Python client is not installed: pip install -r requirements-dev.txt")
+        skip_or_fail(PLAYWRIGHT_HINT)
     exe = chromium_path()
     if exe is None:
         skip_or_fail(INSTALL_HINT)
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=exe, args=CHROMIUM_ARGS, headless=True)
-        try:
-            yield b
-        finally:
-            b.close()
-
-
-NON_NETWORK_SCHEMES = ("data", "blob", "about")
-
-
-def is_local(url: str) -> bool:
-    """True for 127.0.0.1 (http/ws) and for URLs that never touch the network (data:, blob:, about:)."""
-    parts = urlsplit(url)
-    if parts.scheme in NON_NETWORK_SCHEMES:
-        return True
-    return parts.scheme in ("http", "https", "ws", "wss") and parts.hostname == "127.0.0.1"
-
-
-@dataclass
-class RequestLog:
-    """Every request the browser made this session: (test, kind, url). ``blocked`` ones were aborted."""
-
-    entries: list[dict] = field(default_factory=list)
-
-    def add(self, test: str, kind: str, url: str, blocked: bool = False) -> None:
-        self.entries.append({"test": test, "kind": kind, "url": url, "blocked": blocked})
-
-    def non_local(self) -> list[dict]:
-        return [e for e in self.entries if e["blocked"] or not is_local(e["url"])]
-
-    def summary(self) -> dict:
-        def where(url: str) -> str:
-            p = urlsplit(url)
-            if p.scheme in NON_NETWORK_SCHEMES:
-                return f"{p.scheme}:"
-            first = p.path.strip("/").split("/")[0] if p.path.strip("/") else ""
-            host = "127.0.0.1:<port>" if p.hostname == "127.0.0.1" else p.netloc
-            return f"{p.scheme}://{host}/{first}"
-
-        return {"requests": sum(not e["blocked"] for e in self.entries),
-                "blocked": sum(e["blocked"] for e in self.entries),
-                "non_local": len(self.non_local()),
-                "tests": len({e["test"] for e in self.entries}),
-                "by_prefix": dict(Counter(where(e["url"]) for e in self.entries if not e["blocked"]).most_common())}
+    with chromium(exe) as b:
+        yield b
 
 
 @pytest.fixture(scope="session")
@@ -343,19 +221,7 @@ def _screenshot_name(node_name: str) -> str:
 def browser_context(browser, request_log, request):
     """A fresh context per test; every request is recorded, and any not on 127.0.0.1 is aborted."""
     test = request.node.nodeid
-    ctx = browser.new_context(viewport=VIEWPORT, locale="en-US", timezone_id="UTC", service_workers="block")
-    ctx.set_default_timeout(TIMEOUT_MS)
-
-    def route(r):
-        if is_local(r.request.url):
-            r.continue_()
-        else:
-            request_log.add(test, r.request.resource_type, r.request.url, blocked=True)
-            r.abort()
-
-    ctx.route("**/*", route)
-    ctx.on("request", lambda r: request_log.add(test, r.resource_type, r.url))
-    ctx.on("page", lambda p: p.on("websocket", lambda ws: request_log.add(test, "websocket", ws.url)))
+    ctx = local_context(browser, request_log, test, viewport=VIEWPORT, timeout_ms=TIMEOUT_MS)
     yield ctx
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     for i, pg in enumerate(ctx.pages):
@@ -377,255 +243,3 @@ def open_app(browser_context):
         return app
 
     return _open
-
-
-# --- the page driver -------------------------------------------------------------------------------
-
-def full_page_screenshot(page, path: Path) -> None:
-    """Streamlit scrolls inside its main block, not the document: grow the viewport to fit, then shoot."""
-    size = page.viewport_size or VIEWPORT
-    height = page.evaluate("""() => Math.max(document.documentElement.scrollHeight,
-        ...[...document.querySelectorAll('[data-testid=stMain], [data-testid=stSidebarContent]')]
-            .map(e => e.scrollHeight))""")
-    height = int(min(max(height, size["height"]), 8000))
-    tmp = path.with_suffix(".tmp.png")
-    try:
-        if height > size["height"]:
-            page.set_viewport_size({"width": size["width"], "height": height})
-            page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
-        page.screenshot(path=str(tmp), full_page=True, animations="disabled", caret="hide")
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
-        if height > size["height"]:
-            page.set_viewport_size(size)
-
-
-_MAP_JS = f"""() => {{
-  const f = document.querySelector('{MAP_IFRAME}');
-  return f && f.contentWindow && f.contentWindow.map && f.contentWindow.L ? f.contentWindow : null;
-}}"""
-
-
-try:
-    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
-except ImportError:  # pragma: no cover - streamlit is a dependency of the app under test
-    ForwardMsg = None
-
-
-class App:
-    """Drives one page of the app. The map lives in streamlit-folium's same-origin iframe (``window.map``).
-
-    Script runs are followed on the app's web socket: each ``script_finished`` message
-    (except "finished early for a rerun") counts as one completed run, which is what
-    :meth:`wait_rerun` waits for. A run that changes nothing visible still counts.
-    """
-
-    def __init__(self, page, server: StreamlitServer):
-        self.page = page
-        self.server = server
-        self.finished_runs = 0
-        page.on("websocket", self._watch)
-
-    def _watch(self, ws) -> None:
-        if ForwardMsg is None or not ws.url.endswith("/_stcore/stream"):
-            return
-
-        def frame(payload) -> None:
-            if isinstance(payload, str):
-                return
-            try:
-                msg = ForwardMsg.FromString(payload)
-            except Exception:  # a frame we cannot read is not ours to judge
-                return
-            if (msg.WhichOneof("type") == "script_finished"
-                    and msg.script_finished != ForwardMsg.FINISHED_EARLY_FOR_RERUN):
-                self.finished_runs += 1
-
-        ws.on("framereceived", frame)
-
-    # navigation and script state
-    def goto(self, path: str = "") -> None:
-        since = self.finished_runs
-        self.page.goto(self.server.url + path.lstrip("/"))
-        self.wait_rerun(since)
-        self.page.wait_for_selector("h1", timeout=TIMEOUT_MS)
-
-    def wait_idle(self, timeout: float = TIMEOUT_MS) -> None:
-        """Until the page shows no script running and is connected."""
-        self.page.wait_for_function("""() => {
-            const a = document.querySelector('[data-testid=stApp]');
-            return a && a.dataset.testScriptState === 'notRunning' && a.dataset.testConnectionState === 'CONNECTED';
-        }""", timeout=timeout)
-
-    def runs(self) -> int:
-        """How many script runs have finished for this page so far."""
-        return self.finished_runs
-
-    def wait_rerun(self, since: int, timeout: float = TIMEOUT_MS) -> None:
-        """Until a script run has finished after ``since`` (from :meth:`runs`), and the page is idle."""
-        if ForwardMsg is None:
-            self.wait_idle(timeout)
-            return
-        deadline = time.monotonic() + timeout / 1000
-        while self.finished_runs <= since:
-            if time.monotonic() > deadline:
-                raise AssertionError(f"no script run finished within {timeout / 1000:.0f} s")
-            self.page.wait_for_timeout(50)  # lets Playwright deliver the web socket frames
-        self.wait_idle(timeout)
-
-    def nav_link(self, title: str):
-        return self.page.get_by_test_id("stSidebarNav").get_by_role("link", name=title, exact=True)
-
-    def go_to_page(self, title: str) -> None:
-        """Click the page's link in the sidebar navigation, wait for the page's script to finish, and check
-        the app is still on that page then (a late message from the page left once took the user back)."""
-        link = self.nav_link(title)
-        if link.get_attribute("aria-current") == "page":
-            return
-        runs = self.runs()
-        link.click()
-        self.wait_rerun(runs)
-        self.page.wait_for_selector("h1", timeout=TIMEOUT_MS)
-        self.wait_idle()
-        assert link.get_attribute("aria-current") == "page", f"clicked {title!r}, but the app shows {self.page.url}"
-
-    def exceptions(self) -> list[str]:
-        return self.page.locator('[data-testid="stException"]').all_inner_texts()
-
-    def pwned(self) -> dict[str, object]:
-        """``window.__pwned`` in every frame where it is set (empty: nothing ran)."""
-        found = {}
-        for frame in self.page.frames:
-            with contextlib.suppress(PlaywrightError):  # a frame detached mid-check has nothing to say
-                value = frame.evaluate("() => typeof window.__pwned === 'undefined' ? null : String(window.__pwned)")
-                if value is not None:
-                    found[frame.url] = value
-        return found
-
-    # the map
-    def wait_map(self, count: int | None = None, timeout: float = TIMEOUT_MS) -> None:
-        """Until the map has drawn its event layer (with ``count`` markers, if given) and the offline borders.
-
-        Evaluated from the top page, so it holds even if the iframe is re-created meanwhile.
-        """
-        self.page.wait_for_function(f"""(n) => {{
-            const w = ({_MAP_JS})();
-            if (!w || w.cmEventCount === undefined || (n !== null && w.cmEventCount !== n)) return false;
-            let drawn = 0;
-            w.map.eachLayer(l => {{
-                if (l instanceof w.L.CircleMarker && l.options.className === 'cm-event') drawn++; }});
-            return drawn === w.cmEventCount;
-        }}""", arg=count, timeout=timeout)
-
-    def wait_markers(self, ids, timeout: float = TIMEOUT_MS) -> None:
-        """Until the map's markers are exactly the events ``ids`` (the final state, not a passing one)."""
-        self.page.wait_for_function(f"""(want) => {{
-            const w = ({_MAP_JS})();
-            if (!w) return false;
-            const got = [];
-            w.map.eachLayer(l => {{ if (l instanceof w.L.CircleMarker && l.options.className === 'cm-event')
-                                     got.push(l.feature.properties.id); }});
-            got.sort();
-            return JSON.stringify(got) === JSON.stringify(want);
-        }}""", arg=sorted(ids), timeout=timeout)
-
-    def wait_in_view(self, lat: float, lon: float, timeout: float = TIMEOUT_MS) -> None:
-        """Until (lat, lon) lies inside the map's current view, with no animation running."""
-        self.page.wait_for_function(f"""(ll) => {{
-            const w = ({_MAP_JS})();
-            return w && w.map.getBounds().pad(-0.05).contains(ll) && !w.map._animatingZoom
-                   && !(w.map._panAnim && w.map._panAnim._inProgress);
-        }}""", arg=[lat, lon], timeout=timeout)
-
-    def map_button(self, name: str):
-        """A button on the map itself ("Syria", "Fit all"), inside the map's iframe."""
-        return self.page.frame_locator(MAP_IFRAME).get_by_role("button", name=name, exact=True)
-
-    def wait_url_param(self, name: str, present: bool, timeout: float = TIMEOUT_MS) -> None:
-        """Until the address bar has (or lacks) the query parameter ``name``."""
-        self.page.wait_for_function("""([name, present]) =>
-            new URL(location.href).searchParams.has(name) === present""", arg=[name, present], timeout=timeout)
-
-    def map_eval(self, js: str, arg=None):
-        """Evaluate ``js`` (a function of ``(map, L, arg)``) inside the map's iframe."""
-        frame = self.page.locator(MAP_IFRAME).element_handle(timeout=TIMEOUT_MS).content_frame()
-        return frame.evaluate(f"([arg]) => ({js})(window.map, window.L, arg)", [arg])
-
-    def markers(self) -> list[str]:
-        """Event ids of the canvas markers on the map (layers with className 'cm-event')."""
-        return self.map_eval("""(map, L) => { const ids = [];
-            map.eachLayer(l => { if (l instanceof L.CircleMarker && l.options.className === 'cm-event')
-                                 ids.push(l.feature.properties.id); });
-            return ids; }""")
-
-    def event_count(self) -> int:
-        return self.map_eval("() => window.cmEventCount")
-
-    def view(self) -> dict:
-        return self.map_eval("(map) => ({zoom: map.getZoom(), lat: map.getCenter().lat, lng: map.getCenter().lng})")
-
-    def wait_map_still(self) -> None:
-        """Until no zoom or pan animation is running in the map."""
-        frame = self.page.locator(MAP_IFRAME).element_handle().content_frame()
-        frame.wait_for_function("() => !map._animatingZoom && !(map._panAnim && map._panAnim._inProgress)")
-
-    def iframe_box(self) -> dict:
-        loc = self.page.locator(MAP_IFRAME)
-        loc.scroll_into_view_if_needed()
-        return loc.bounding_box()
-
-    def point_of(self, lat: float, lon: float) -> tuple[float, float]:
-        """Page (viewport) coordinates of a map position."""
-        box = self.iframe_box()
-        x, y = self.map_eval("""(map, L, ll) => { const p = map.latLngToContainerPoint(ll);
-            const r = map.getContainer().getBoundingClientRect(); return [p.x + r.left, p.y + r.top]; }""", [lat, lon])
-        return box["x"] + x, box["y"] + y
-
-    def markers_at(self, lat: float, lon: float) -> list[str]:
-        """Ids of the markers whose drawn circle covers the pixel of (lat, lon): what a click there would hit."""
-        return self.map_eval("""(map, L, ll) => { const p = map.latLngToContainerPoint(ll); const ids = [];
-            map.eachLayer(l => { if (l instanceof L.CircleMarker && l.options.className === 'cm-event') {
-                const q = map.latLngToContainerPoint(l.getLatLng());
-                if (p.distanceTo(q) <= l.getRadius() + l.options.weight) ids.push(l.feature.properties.id); } });
-            return ids; }""", [lat, lon])
-
-    def click_map_at(self, lat: float, lon: float) -> None:
-        """A real mouse click where (lat, lon) is drawn; markers are canvas-drawn, with no DOM element to click."""
-        x, y = self.point_of(lat, lon)
-        self.page.mouse.move(x, y)
-        self.page.mouse.click(x, y)
-
-    # the sidebar
-    def date_thumb(self, which: str):
-        """The date slider's ``start`` or ``end`` thumb (an ``input[type=range]``)."""
-        return self.page.locator(f'input[type=range][aria-label="Date window — {which}"]')
-
-    def date_window(self) -> tuple[dt.date, dt.date]:
-        lo = self.date_thumb("start").get_attribute("aria-valuetext")
-        hi = self.date_thumb("end").get_attribute("aria-valuetext")
-        return dt.date.fromisoformat(lo), dt.date.fromisoformat(hi)
-
-    # the right-hand panel
-    def shown_counts(self) -> tuple[int, int]:
-        """(N, M) from "N of M events shown"."""
-        text = self.page.get_by_text(re.compile(r"\d+ of \d+ events shown")).first.inner_text()
-        n, m = re.search(r"(\d+) of (\d+) events shown", text).groups()
-        return int(n), int(m)
-
-    def ledger(self):
-        """The claim panel rendered by st.html (the block that holds the "Claim ledger" heading)."""
-        return self.page.locator('[data-testid="stHtml"]').filter(has=self.page.locator("h4", has_text="Claim ledger"))
-
-    def event_box(self):
-        """The "Event" selectbox (a combobox whose value reads "<title> (<id>)")."""
-        return self.page.get_by_role("combobox", name="Event", exact=True)
-
-    def pick_event(self, event_id: str) -> None:
-        """Choose an event in the "Event" selectbox (options read "<title> (<id>)")."""
-        self.event_box().click()
-        options = self.page.get_by_role("option")
-        options.first.wait_for()
-        texts = options.all_inner_texts()
-        index = next(i for i, t in enumerate(texts) if t.rstrip().endswith(f"({event_id})"))
-        options.nth(index).click()
