@@ -19,3 +19,18 @@ def test_readme_starts_with_the_two_commands_that_ci_runs():
     assert run_cmd == "bash run.sh" and "streamlit run app.py" in (REPO / "run.sh").read_text(encoding="utf-8")
     assert test_cmd == "bash test.sh" and "pytest" in (REPO / "test.sh").read_text(encoding="utf-8")
     assert test_cmd in ci.splitlines(), ".ci/run must run exactly the README's test command"
+
+
+def test_no_merge_conflict_markers_are_left_in_the_tree():
+    import subprocess
+
+    files = subprocess.run(["git", "ls-files"], cwd=REPO, capture_output=True, text=True, check=True).stdout.split()
+    marked = []
+    for name in files:
+        path = REPO / name
+        if path.suffix in {".py", ".md", ".csv", ".toml", ".txt", ".sh", ".js", ".html", ".cfg", ".json"} and \
+                path.is_file():
+            lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+            marked += [f"{name}:{i}" for i, line in enumerate(lines, 1)
+                       if line.startswith(("<<<<<<< ", ">>>>>>> ")) or line == "======="]
+    assert marked == []
