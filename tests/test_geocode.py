@@ -20,7 +20,6 @@ import pytest
 from geopy.distance import geodesic
 
 from conflictmap import geocode, schema
-from conflictmap.geocache import CACHE_FILENAME, GeocodeCache
 from conflictmap.geocode import (
     AMBIGUOUS,
     EXISTING,
@@ -46,6 +45,7 @@ from conflictmap.geocode import (
     geodesic_km,
     name_forms,
 )
+from conflictmap.geocode.cache import CACHE_FILENAME, GeocodeCache
 from tests.conftest import REPO, event, place
 from tests.nominatim_stub import Answer, NominatimStub, result
 
