@@ -176,6 +176,15 @@ def test_fuzzy_match_catches_unlisted_transliterations_but_not_other_places():
     assert resolver.resolve("Hama").status == NOT_FOUND
 
 
+def test_fuzzy_similarity_counts_every_shared_letter():
+    # Folded, "Talbsheh" is "talbshi" and Talbiseh is "talbisi": six of seven letters in order, 0.86 either way
+    # round. difflib's greedy ratio depends on the order of its arguments (0.71 one way, 0.86 the other), and
+    # its get_close_matches took the low one, so this misspelling was "not found".
+    r = PlaceResolver([]).resolve("Talbsheh")
+    assert (r.status, r.step, r.best.geonames_id) == (RESOLVED, GEONAMES, 163779), r
+    assert "fuzzy" in r.best.match
+
+
 def test_short_names_are_never_matched_fuzzily():
     # "Qaim" is one letter from "Qasim" (Jasim, in Daraa): a different town, not a spelling.
     assert PlaceResolver([]).resolve("Qaim").status == NOT_FOUND

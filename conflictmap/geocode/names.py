@@ -10,12 +10,13 @@ q→k, kh→h, doubled letters …) and, failing an exact match, compared fuzzil
 
 from __future__ import annotations
 
-import difflib
 import itertools
 import math
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
+
+from rapidfuzz import fuzz, process
 
 from ..text import has_arabic, normalise
 from .config import FUZZY_CUTOFF, FUZZY_MIN_LETTERS
@@ -170,6 +171,7 @@ class NameIndex:
                         hits = table.setdefault(key, {})
                         if ref not in hits or penalty < hits[ref][0]:
                             hits[ref] = (penalty, name)
+        self._fuzzy_names = list(self._fuzzy)
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -190,13 +192,17 @@ class NameIndex:
         return sorted(out, key=lambda c: -c.score)
 
     def fuzzy(self, names: Iterable[str], cutoff: float = FUZZY_CUTOFF) -> list[Candidate]:
-        """Entries whose folded Latin name is within ``cutoff`` similarity (difflib ratio) of a query's."""
-        keys = list(self._fuzzy)
+        """Entries whose folded Latin name is within ``cutoff`` similarity of a query's (the ten closest names).
+
+        Similarity is rapidfuzz's normalised Indel similarity, ``2·LCS / (len(a) + len(b))``:
+        one letter inserted or dropped in an eight-letter name scores 0.93, one replaced 0.88.
+        """
         best: dict[int, tuple[float, str, str]] = {}
         for q in names:
             for q_key in _fuzzy_keys(q):
-                for key in difflib.get_close_matches(q_key, keys, n=10, cutoff=cutoff):
-                    ratio = difflib.SequenceMatcher(None, q_key, key).ratio()
+                for key, score, _ in process.extract(q_key, self._fuzzy_names, scorer=fuzz.ratio,
+                                                     score_cutoff=100 * cutoff, limit=10):
+                    ratio = score / 100
                     for ref, (_, e_name) in self._fuzzy[key].items():
                         if ref not in best or ratio > best[ref][0]:
                             best[ref] = (ratio, q, e_name)
