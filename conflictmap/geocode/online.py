@@ -16,6 +16,7 @@ import re
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -52,35 +53,77 @@ from .model import NOMINATIM, PRECISION_BY_KIND_M, Candidate, float_or_none, val
 logging.getLogger("geopy").addHandler(logging.NullHandler())
 
 
-def _invoke(fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Any:
-    return fn(*args, **kwargs)
+RETRIED_ERRORS = (geopy_exc.GeocoderTimedOut, geopy_exc.GeocoderUnavailable)
+"""The only geopy errors worth asking again for: a timeout, a service that could not be reached (or a 5xx)."""
+
+
+@dataclass(frozen=True)
+class _NotRetried:
+    """A geopy error carried past RateLimiter as a return value, so that it is raised at once, not retried."""
+
+    error: geopy_exc.GeocoderServiceError
+
+
+def _call_retrying_only_transient_errors(fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Any:
+    """Call ``fn``; hand any geopy service error other than :data:`RETRIED_ERRORS` back as a :class:`_NotRetried`.
+
+    RateLimiter retries every ``GeocoderServiceError`` (its documented rule), and
+    a 429, a 4xx or an unreadable answer is one too; returning those instead of
+    raising them is how, through its public interface, they escape the retry.
+    """
+    try:
+        return fn(*args, **kwargs)
+    except RETRIED_ERRORS:
+        raise
+    except geopy_exc.GeocoderServiceError as error:
+        return _NotRetried(error)
+
+
+def _read_time_through(limiter: RateLimiter, clock: Callable[[], float], sleep: Callable[[float], None]) -> None:
+    """Make geopy's RateLimiter take the time from ``clock`` and wait with ``sleep``: PRIVATE geopy API.
+
+    Why private: RateLimiter (geopy 2.0-2.5) has no argument for its clock. It
+    reads the time through its own ``_clock()`` and waits through its own
+    ``_sleep(seconds)``; shadowing both on the instance is the only way in. Only
+    an injected clock needs it (tests pace the limiter without waiting):
+    production limiters never come here. ``tests/test_geocode.py::
+    test_geopy_rate_limiter_still_reads_time_through_clock_and_sleep`` fails
+    when geopy renames or bypasses them.
+    """
+    for name in ("_clock", "_sleep"):
+        if not callable(getattr(RateLimiter, name, None)):
+            raise RuntimeError(f"geopy's RateLimiter no longer has {name}(): an injected clock cannot be used "
+                               f"(see conflictmap/geocode/online.py, _read_time_through)")
+    limiter._clock = clock  # type: ignore[method-assign]
+    limiter._sleep = sleep  # type: ignore[method-assign]
 
 
 class PacedRateLimiter(RateLimiter):
-    """geopy's ``RateLimiter`` around any call, with an injectable clock and sleep.
+    """geopy's ``RateLimiter`` around any call: ``limiter(fn, *args, **kwargs)``.
 
     Wrapping a dispatcher instead of one geocoder's method lets a single
     limiter pace every request this process sends, whichever service or
     session it comes from. Exceptions are never swallowed (geopy's default
-    returns None, which would be cached as "no result"), and only a timeout
-    or an unreachable service is retried: a 429 asks us to back off, and a
-    4xx or an unreadable answer will not improve by asking again.
+    returns None, which would be cached as "no result"), and only
+    :data:`RETRIED_ERRORS` are retried: a 429 asks us to back off, and a 4xx
+    or an unreadable answer will not improve by asking again.
+
+    ``clock`` and ``sleep`` are for tests (a fake clock): without them geopy's
+    own timer and ``time.sleep`` are used.
     """
 
-    _retry_exceptions = (geopy_exc.GeocoderTimedOut, geopy_exc.GeocoderUnavailable)
-
     def __init__(self, *, min_delay_seconds: float = 1.0, max_retries: int = 1, error_wait_seconds: float = 2.0,
-                 clock: Callable[[], float] = time.monotonic, sleep: Callable[[float], None] = time.sleep) -> None:
-        super().__init__(_invoke, min_delay_seconds=min_delay_seconds, max_retries=max_retries,
-                         error_wait_seconds=error_wait_seconds, swallow_exceptions=False)
-        self._clock_fn = clock
-        self._sleep_fn = sleep
+                 clock: Callable[[], float] | None = None, sleep: Callable[[float], None] | None = None) -> None:
+        super().__init__(_call_retrying_only_transient_errors, min_delay_seconds=min_delay_seconds,
+                         max_retries=max_retries, error_wait_seconds=error_wait_seconds, swallow_exceptions=False)
+        if clock is not None or sleep is not None:
+            _read_time_through(self, clock or time.monotonic, sleep or time.sleep)
 
-    def _clock(self) -> float:
-        return self._clock_fn()
-
-    def _sleep(self, seconds: float) -> None:
-        self._sleep_fn(seconds)
+    def __call__(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Any:
+        result = super().__call__(fn, *args, **kwargs)
+        if isinstance(result, _NotRetried):
+            raise result.error
+        return result
 
 
 _SHARED_LIMITER: PacedRateLimiter | None = None
