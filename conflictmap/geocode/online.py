@@ -86,9 +86,9 @@ def _read_time_through(limiter: RateLimiter, clock: Callable[[], float], sleep: 
     reads the time through its own ``_clock()`` and waits through its own
     ``_sleep(seconds)``; shadowing both on the instance is the only way in. Only
     an injected clock needs it (tests pace the limiter without waiting):
-    production limiters never come here. ``tests/test_geocode.py::
-    test_geopy_rate_limiter_still_reads_time_through_clock_and_sleep`` fails
-    when geopy renames or bypasses them.
+    production limiters never come here.
+    ``tests/geocode/test_online.py::test_geopy_rate_limiter_still_reads_time_through_clock_and_sleep``
+    fails when geopy renames or bypasses them.
     """
     for name in ("_clock", "_sleep"):
         if not callable(getattr(RateLimiter, name, None)):
