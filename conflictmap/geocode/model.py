@@ -48,6 +48,7 @@ class Candidate:
 
     @property
     def accepted(self) -> bool:
+        """True when nothing flagged it: it may be used without a person's choice."""
         return not self.flags
 
     def describe(self) -> str:
@@ -76,10 +77,12 @@ class Resolution:
 
     @property
     def best(self) -> Candidate | None:
+        """The one candidate to use, only when the status is RESOLVED."""
         return self.candidates[0] if self.status == RESOLVED and self.candidates else None
 
     @property
     def accepted(self) -> tuple[Candidate, ...]:
+        """The candidates nothing flagged, in order."""
         return tuple(c for c in self.candidates if c.accepted)
 
 def float_or_none(value: object) -> float | None:

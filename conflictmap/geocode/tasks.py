@@ -191,7 +191,7 @@ def apply_resolutions(places: PlacesFile, tasks: Sequence[PlaceTask], *,
 
 @dataclass
 class GeocodeReport:
-    """What a geocoding run did, for the CLI's summary and the Places page."""
+    """What :func:`geocode_dataset` did, and its summary for the command line (the Places page shows tasks)."""
 
     data_dir: Path
     tasks: list[PlaceTask]
@@ -201,9 +201,11 @@ class GeocodeReport:
     places_total: int = 0
 
     def count(self, outcome: str) -> list[PlaceTask]:
+        """The tasks with this outcome."""
         return [t for t in self.tasks if t.outcome == outcome]
 
     def summary_lines(self) -> list[str]:
+        """The command line's report: counts per outcome, and each place with its candidates."""
         if not self.tasks:
             return [f"All {self.places_total} place(s) in {schema.PLACES.path} and every place events.csv refers to "
                     f"have coordinates: nothing to geocode ({self.data_dir})."]
