@@ -8,7 +8,7 @@ import sys
 import textwrap
 from pathlib import Path
 
-from . import export
+from . import export, schema
 from .files import atomic_write
 from .load import DataError, default_data_dir, load_dataset
 from .select import select_events
@@ -243,13 +243,52 @@ def cmd_import(args) -> int:
     return 1 if errors else 0
 
 
+def _geocode_progress(stream):
+    """A progress bar on a terminal, one line per place otherwise (logs, CI); no dependency."""
+    tty = hasattr(stream, "isatty") and stream.isatty()
+
+    def show(done: int, total: int, task) -> None:
+        what = task.outcome + (f" ({task.resolution.step})" if task.resolution and task.resolution.step else "")
+        if tty:
+            bar = "#" * round(20 * done / total)
+            stream.write(f"\r[{bar:<20}] {done}/{total} {task.place_id[:30]:<30} {what:<28}")
+            if done == total:
+                stream.write("\n")
+        else:
+            stream.write(f"geocode [{done}/{total}] {task.place_id}: {what}\n")
+        stream.flush()
+
+    return show
+
+
 def cmd_geocode(args) -> int:
+    """0 when the run completed, 1 when a geocoder failed (then places.csv is left as it was)."""
     from . import geocode
 
+    data_dir = args.data or default_data_dir()
     countries = tuple(c.strip().upper() for c in args.countries.split(",") if c.strip())
-    return geocode.run_geocode_command(args.data or default_data_dir(), dry_run=args.dry_run,
-                                       enable_online=args.online, accept_first=args.accept_first,
-                                       countries=countries, max_km=args.max_km, timeout=args.timeout)
+    out, err = sys.stdout, sys.stderr
+    cache_path = Path(data_dir) / "geodata" / geocode.CACHE_FILENAME
+    try:
+        online, note = geocode.online_geocoder_from_env(data_dir, enable=args.online, countries=countries,
+                                                        timeout=args.timeout, read_only_cache=args.dry_run)
+        report = geocode.geocode_dataset(data_dir, dry_run=args.dry_run, online=online, online_note=note,
+                                         accept_first=args.accept_first, countries=countries, max_km=args.max_km,
+                                         progress=_geocode_progress(err))
+    except geocode.GeocodeError as exc:
+        kept = f"; answers received so far are kept in {cache_path}" if cache_path.exists() and not args.dry_run else ""
+        fresh_line = "\n" if err.isatty() else ""  # after a progress bar
+        err.write(f"{fresh_line}error: {exc}. {schema.PLACES.path} was not changed{kept}.\n")
+        return 1
+    out.write("\n".join(report.summary_lines()) + "\n")
+    if args.dry_run:
+        out.write(f"dry run: {len(report.filled)} place(s) would be filled; nothing written.\n")
+    elif report.written:
+        out.write(f"wrote {schema.PLACES.path}: {len(report.filled)} place(s) filled "
+                  f"({', '.join(report.filled)}).\n")
+    elif report.tasks:
+        out.write(f"{schema.PLACES.path} unchanged: nothing could be filled.\n")
+    return 0
 
 
 def cmd_extract(args) -> int:

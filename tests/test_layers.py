@@ -23,7 +23,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("rules: text and claims", ("text", "claims")),
     ("reading and the store", ("validate", "importers", "load", "store")),
     ("selection", ("select", "viewstate")),
-    ("geography", ("geo", "geocode", "geocache")),
+    ("geography", ("geo", "geocode")),
     ("rendering, map layers, export, stories, extraction", ("maplayers", "render", "export", "stories", "docs",
                                                             "assets", "extract")),
     ("interfaces", ("cli", "__main__")),

@@ -16,7 +16,7 @@ import logging
 import threading
 from pathlib import Path
 
-from .files import atomic_write
+from ..files import atomic_write
 
 log = logging.getLogger(__name__)
 
