@@ -27,7 +27,7 @@ from conflictmap.render import event_panel_html
 from conflictmap.text import escape
 
 from .compat import leave_legacy_pages_mode
-from .data import data_dir_caption, dataset, edit_mode, map_assets_local, offline_default
+from .data import data_dir_caption, dataset, edit_mode, editor, map_assets_local, offline_default
 from .downloads import download_buttons
 from .filters import CURRENT_PAGE, FILTER_KEYS, current_filters, sidebar_filters
 from .mapglue import app_base_map, map_view, move_view, view_args
@@ -38,7 +38,7 @@ from .urlstate import apply_url_state, current_view_state, query_dict, sync_url
 
 __all__ = [
     "CURRENT_PAGE", "FILTER_KEYS", "PRESENTATION_CSS", "app_base_map", "apply_url_state", "current_filters",
-    "current_view_state", "data_dir_caption", "dataset", "download_buttons", "edit_mode", "escape",
+    "current_view_state", "data_dir_caption", "dataset", "download_buttons", "edit_mode", "editor", "escape",
     "event_panel_html", "event_titles", "go_to_step", "keep", "leave_story", "map_assets_local", "map_view",
     "md_escape", "move_view", "offline_default", "query_dict", "recall", "require_entrypoint", "sidebar_filters",
     "sync_url", "uninterrupted", "view_args",

@@ -71,6 +71,22 @@ def edit_mode() -> str:
     return "local" if (st.get_option("server.address") or "") in _LOOPBACK else "off"
 
 
+def editor() -> str | None:
+    """Who may write now, as the history records them; None means nobody (no edit control is shown).
+
+    ``local``: "local", the person at the machine. ``login``: the signed-in identity when it is listed in
+    ``CONFLICTMAP_EDITORS`` (see ``ui/auth.py``), else None. ``off``: None.
+    """
+    mode = edit_mode()
+    if mode == "local":
+        return "local"
+    if mode == "login":
+        from .auth import signed_in_editor
+
+        return signed_in_editor()
+    return None
+
+
 def data_dir_caption(data: Dataset) -> None:
     """The footer: counts for everyone; the data directory only for someone editing at the machine."""
     where = f"Data: {md_escape(data.data_dir)} · " if edit_mode() == "local" and data.data_dir else ""
