@@ -378,6 +378,10 @@ class PostgresStore(Store):
 
         if reverts is not None:
             later = self._history(HistoryQuery(table=t.name, row_id=row_id, after=reverts.change_id))
+            loads = self._history(HistoryQuery(table="*", after=reverts.change_id))
+            if loads:
+                raise StoreError(f"change #{reverts.change_id} was made before the tables were replaced by "
+                                 f"#{loads[-1].change_id} ({loads[-1].reason}); it cannot be reverted")
             if later:
                 raise self._stale_revert(t, reverts, current)
             expected = current.revision if current is not None else None
