@@ -297,8 +297,9 @@ class PostgresStore(Store):
                 t = schema.TABLES[ref_table]
                 tbl = TABLES[ref_table]
                 col = tbl.c[column]
-                if is_list:
-                    cond = sa.func.string_to_array(col, schema.LIST_SEPARATOR).op("@>")(sa.func.array([row_id]))
+                if is_list:  # written exactly as the index expression, so the GIN index serves it
+                    cond = sa.text(f"string_to_array(\"{column}\", ';') @> ARRAY[:item]::text[]").bindparams(
+                        item=row_id)
                 else:
                     cond = col == row_id
                 for r in conn.execute(sa.select(*[tbl.c[k] for k in t.key_columns]).where(cond)):

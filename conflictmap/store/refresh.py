@@ -59,8 +59,9 @@ def apply_changes(store, data: Dataset, changes) -> Dataset:
         if new_rows:
             start = int(events["row"].max()) + 1 if len(events) else 2
             typed = _typed(schema.EVENTS, new_rows, start)
-            mine = claims[claims["event_id"].isin(set(typed["event_id"]))]
-            fresh = assemble(typed, mine, data.sources, data.places, []).events
+            mine = claims[claims["event_id"].isin(set(typed["event_id"]))].drop(columns="row")
+            fresh = assemble(typed, mine, data.sources.drop(columns="row"), data.places.drop(columns="row"),
+                             []).events
             events = pd.concat([events[keep], fresh], ignore_index=True)
         else:
             events = events[keep]
