@@ -44,9 +44,10 @@ def require_service(name: str, how_to_enable: str) -> None:
 
 
 TEST_DATABASE_ENV = "CONFLICTMAP_TEST_DATABASE_URL"
-ENABLE_POSTGRES = ("bash .ci/run (installs and starts PostgreSQL, then runs the tests), or against a server of "
-                   "your own: CONFLICTMAP_TEST_DATABASE_URL=postgresql://USER:PASSWORD@127.0.0.1/DBNAME "
-                   "python -m pytest tests/test_store.py")
+ENABLE_POSTGRES = ("as root, from the repository: bash -c 'source .ci/postgres.sh && .venv/bin/python -m pytest "
+                   "tests/test_store.py tests/test_store_concurrency.py' (it installs and starts PostgreSQL and sets "
+                   "CONFLICTMAP_TEST_DATABASE_URL; with a server of your own, set "
+                   "CONFLICTMAP_TEST_DATABASE_URL=postgresql://USER:PASSWORD@127.0.0.1/DBNAME instead)")
 
 
 def database_url_for_tests() -> str:
