@@ -188,7 +188,10 @@ def normalise_values(table: schema.Table, values: dict, base: dict[str, str] | N
         raise InvalidRow(table.name, row_key(table, {**(base or {}), **values}),
                          [RowIssue(table.path, 0, c, "", "unknown column") for c in unknown])
     out = {c: (base or {}).get(c, "") for c in table.column_names}
-    out.update({k: cell_text(v) for k, v in values.items()})
+    for k, v in values.items():
+        text = cell_text(v)
+        if text != out[k].strip():  # an unchanged cell keeps its exact text (spaces the loader ignores)
+            out[k] = text
     return out
 
 

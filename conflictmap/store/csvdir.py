@@ -49,6 +49,7 @@ from .base import (
     now_utc,
     table_def,
 )
+from .csvindex import CsvIndex, stamp
 from .rules import REFERRERS, check_row, split_list
 
 META_DIR = ".conflictmap"
@@ -100,7 +101,7 @@ class TableFile:
 
     def values(self, n: int, table: schema.Table) -> dict[str, str]:
         r = self.rows[n]
-        return {c: r[self.header.index(c)].strip() for c in table.column_names}
+        return {c: r[self.header.index(c)] for c in table.column_names}
 
     def as_row(self, values: dict[str, str], old: list[str] | None = None) -> list[str]:
         out = list(old) if old is not None else [""] * len(self.header)
@@ -121,6 +122,7 @@ class CsvStore(Store):
         self.meta = self.dir / META_DIR
         self.history_path = self.dir / HISTORY_FILE
         self._ids_cache: dict[str, tuple[tuple, frozenset[str]]] = {}
+        self._indexes: dict[str, CsvIndex] = {}
 
     def __repr__(self) -> str:
         return f"CsvStore({str(self.dir)!r})"
@@ -137,27 +139,63 @@ class CsvStore(Store):
         f = self._file(t)
         return [f.values(n, t) for n in range(len(f.rows))]
 
+    def _index(self, t: schema.Table) -> CsvIndex | None:
+        """The byte index of a table file, rebuilt when the file changed; None: use a full parse."""
+        path = self.dir / t.path
+        if not path.exists():
+            return None
+        hit = self._indexes.get(t.name)
+        if hit is not None and hit.stamp == stamp(path):
+            return hit
+        index = CsvIndex.build(path, t)
+        if index is None:
+            self._indexes.pop(t.name, None)
+        else:
+            self._indexes[t.name] = index
+        return index
+
+    def _current(self, t: schema.Table, row_id: str):
+        """(values or None, spreadsheet row number or None, index, file bytes) of a row, as stored now."""
+        index = self._index(t)
+        if index is None:
+            f = self._file(t)
+            n = f.find(t, row_id)
+            return (f.values(n, t) if n is not None else None), (n + 2 if n is not None else None), None, f
+        data = index.path.read_bytes()
+        if stamp(index.path) != index.stamp:  # replaced between the two looks: read again
+            return self._current(t, row_id)
+        i = index.positions.get(row_id)
+        if i is None:
+            return None, None, index, data
+        fields = index.record(data, i)
+        # Cells as written (the loader strips them when reading): an edit of one column rewrites the others
+        # exactly, and a revert puts back the very bytes.
+        values = {c: fields[index.header.index(c)] if c in index.header else "" for c in t.column_names}
+        return values, i + 2, index, data
+
     def get(self, table: str, row_id: str) -> Row | None:
         t = table_def(table)
-        f = self._file(t)
-        n = f.find(t, row_id)
-        if n is None:
+        values, position, _, _ = self._current(t, row_id)
+        if values is None:
             return None
-        return Row(f.values(n, t), self._revisions().get(t.name, {}).get(row_id, 0), n + 2)
+        return Row(values, self._revisions().get(t.name, {}).get(row_id, 0), position)
 
     def existing_ids(self, table: str, ids: set[str]) -> set[str]:
         return set(ids) & self._all_ids(table_def(table))
 
     def _all_ids(self, t: schema.Table) -> frozenset[str]:
-        """Every key of a table, read with pandas' C parser and cached until the file changes:
-        checking a claim's event must not parse 200,000 events' text on every save."""
+        """Every key of a table, cached until the file changes: checking a claim's event must not parse
+        200,000 events' text on every save."""
         path = self.dir / t.path
         if not path.exists():
             return frozenset()
-        st = path.stat()
-        stamp = (st.st_mtime_ns, st.st_size, st.st_ino)
+        index = self._index(t)
+        if index is not None:
+            if index.stamp not in self._ids_cache.get(t.name, ((), frozenset()))[:1]:
+                self._ids_cache[t.name] = (index.stamp, frozenset(index.keys))
+            return self._ids_cache[t.name][1]
         hit = self._ids_cache.get(t.name)
-        if hit and hit[0] == stamp:
+        if hit and hit[0] == stamp(path):
             return hit[1]
         text, _ = read_table_text(path)
         df = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_filter=False,
@@ -167,21 +205,28 @@ class CsvStore(Store):
         for k in t.key_columns[1:]:
             keys = keys + KEY_SEPARATOR + df[k].str.strip()
         found = frozenset(keys.tolist())
-        self._ids_cache[t.name] = (stamp, found)
+        self._ids_cache[t.name] = (stamp(path), found)
         return found
 
     def referrers(self, table: str, row_id: str) -> list[tuple[str, str]]:
         out = []
         for ref_table, column, is_list in REFERRERS[table]:
             t = schema.TABLES[ref_table]
-            f = self._file(t)
-            if column not in f.header:
+            path = self.dir / t.path
+            if not path.exists():
                 continue
-            i = f.header.index(column)
-            for r in f.rows:
-                cell = r[i].strip()
-                if (row_id in split_list(cell)) if is_list else cell == row_id:
-                    out.append((ref_table, f.key_of(r, t)))
+            text, _ = read_table_text(path)
+            wanted = {*t.key_columns, column}
+            df = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_filter=False,
+                             usecols=lambda c, wanted=wanted: c.strip() in wanted)
+            df.columns = [c.strip() for c in df.columns]
+            if column not in df.columns:
+                continue
+            cells = df[column].str.strip()
+            hits = cells.str.contains(row_id, regex=False) if is_list else cells == row_id
+            for _, r in df[hits.to_numpy()].iterrows():
+                if not is_list or row_id in split_list(r[column]):
+                    out.append((ref_table, KEY_SEPARATOR.join(r[k].strip() for k in t.key_columns)))
         return out
 
     # --- history ---------------------------------------------------------------------------
@@ -264,9 +309,7 @@ class CsvStore(Store):
         with self._locked():
             revisions = self._revisions()
             current_rev = revisions.get(t.name, {}).get(row_id, 0)
-            f = self._file(t)
-            n = f.find(t, row_id)
-            current = f.values(n, t) if n is not None else None
+            current, position, index, stored = self._current(t, row_id)
             last_for_row = None
 
             def conflict(what: str = "") -> EditConflict:
@@ -295,33 +338,52 @@ class CsvStore(Store):
                 if op == "update":
                     new = normalise_values(t, new, current)
 
-            old_bytes = f.path.read_bytes() if f.path.exists() else None
+            path = self.dir / t.path
+            old_bytes = stored if index is not None else (path.read_bytes() if path.exists() else None)
             if op == "delete":
                 refs = self.referrers(t.name, row_id)
                 if refs:
                     raise StillReferenced(t.name, row_id, refs)
-                del f.rows[n]
             else:
-                position = (n if n is not None else len(f.rows)) + 2
+                if position is None:
+                    position = (len(index.keys) if index is not None else len(stored.rows)) + 2
                 errors = check_row(self, t, new, position)
                 if errors:
                     raise InvalidRow(t.name, row_id, errors)
-                if n is None:
+            if index is not None:
+                i = index.positions.get(row_id)
+                fields = index.record(stored, i) if i is not None else [""] * len(index.header)
+                for c, v in (new or {}).items():
+                    if c in index.header:
+                        fields[index.header.index(c)] = v
+                last = i is None or i == len(index.keys) - 1
+                record = None if op == "delete" else index.serialise(fields, last)
+                payload = index.splice(stored, i, record, row_id)
+            else:
+                f = stored
+                n = f.find(t, row_id)
+                if op == "delete":
+                    del f.rows[n]
+                elif n is None:
                     f.rows.append(f.as_row(new))
                 else:
                     f.rows[n] = f.as_row(new, f.rows[n])
+                payload = f.text()
             change = Change(change_id=self.last_change_id() + 1, at=now_utc(), who=who, table=t.name,
                             row_id=row_id, op=op, old=current, new=new, reason=reason, revision=current_rev + 1,
                             reverts=reverts.change_id if reverts is not None else None)
-            f.path.parent.mkdir(parents=True, exist_ok=True)
-            atomic_write(f.path, f.text())
+            path.parent.mkdir(parents=True, exist_ok=True)
             try:
+                atomic_write(path, payload)
+                if index is not None:
+                    index.stamp = stamp(path)
                 self._append_history(change)
             except BaseException:
+                self._indexes.pop(t.name, None)
                 if old_bytes is None:
-                    f.path.unlink(missing_ok=True)
+                    path.unlink(missing_ok=True)
                 else:
-                    atomic_write(f.path, old_bytes)
+                    atomic_write(path, old_bytes)
                 raise
             revisions.setdefault(t.name, {})[row_id] = change.revision
             with contextlib.suppress(OSError):  # only a cache: rebuilt from the history when stale

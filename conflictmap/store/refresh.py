@@ -1,20 +1,23 @@
 """Bringing a loaded :class:`Dataset` up to date after a few writes, without re-reading every table.
 
-Claims and events (what an editor changes most) are patched in place: the changed rows are validated
-as loading validates them, the affected events' derived columns and statuses are recomputed, and every
-other row is kept as it was. A change to any other table (sources, places, stories) re-reads the
-whole store: those are small, and a place moves every event that uses it.
+Claims and events (what an editor changes most) are patched: the changed rows are validated as loading
+validates them, the affected events' derived columns and statuses are recomputed, and every other row
+is kept. The frames are rebuilt from slices around the changed rows, which for pandas' Arrow-backed
+text columns costs no copy of the 200,000 untouched rows (a boolean mask or ``isin`` over them would
+cost seconds). A change to any other table (sources, places, stories) re-reads the whole store: those
+are small, and a place moves every event that uses it.
 """
 
 from __future__ import annotations
 
 import dataclasses
 
+import numpy as np
 import pandas as pd
 
 from .. import schema
 from ..claims import derive_status
-from ..load import Dataset, assemble, validate_table
+from ..load import Dataset, _isin, assemble, validate_table
 from .rules import raw_frame
 
 
@@ -26,9 +29,33 @@ def _net(changes) -> dict[tuple[str, str], dict | None]:
     return out
 
 
+def _positions(column: pd.Series, ids) -> np.ndarray:
+    if not ids or column.empty:
+        return np.array([], dtype=int)
+    return np.flatnonzero(_isin(column, pd.Series(sorted(ids), dtype=str)))
+
+
+def _like(rows: pd.DataFrame, frame: pd.DataFrame) -> pd.DataFrame:
+    """``rows`` with ``frame``'s columns and dtypes, so slices and new rows concatenate without conversion."""
+    rows = rows.reindex(columns=frame.columns)
+    return rows.astype({c: t for c, t in frame.dtypes.items() if c in rows.columns and rows[c].dtype != t})
+
+
+def _rebuild(frame: pd.DataFrame, cuts: list[tuple[int, int, pd.DataFrame | None]]) -> pd.DataFrame:
+    """``frame`` with rows [start, stop) replaced by the given rows (None: removed), cuts in order."""
+    pieces, at = [], 0
+    for start, stop, rows in cuts:
+        pieces.append(frame.iloc[at:start])
+        if rows is not None and len(rows):
+            pieces.append(_like(rows, frame))
+        at = stop
+    pieces.append(frame.iloc[at:])
+    pieces = [p for p in pieces if len(p)] or [frame.iloc[0:0]]
+    return pd.concat(pieces, ignore_index=True)
+
+
 def _typed(table: schema.Table, rows: list[dict], start: int) -> pd.DataFrame:
-    issues: list = []
-    return validate_table(raw_frame(table, rows, list(range(start, start + len(rows)))), table, table.path, issues)
+    return validate_table(raw_frame(table, rows, list(range(start, start + len(rows)))), table, table.path, [])
 
 
 def apply_changes(store, data: Dataset, changes) -> Dataset:
@@ -37,40 +64,56 @@ def apply_changes(store, data: Dataset, changes) -> Dataset:
         return store.read()
     net = _net(changes)
     events, claims = data.events, data.claims
-    touched_events: set[str] = set()
+    touched: set[str] = set()  # events whose status may have changed
 
-    claim_ids = {rid for (t, rid) in net if t == "claims"}
-    if claim_ids:
-        gone = claims["claim_id"].isin(claim_ids)
-        touched_events |= set(claims.loc[gone, "event_id"])
-        new_rows = [r for (t, _), r in net.items() if t == "claims" and r is not None]
+    claim_rows = {rid: row for (t, rid), row in net.items() if t == "claims"}
+    if claim_rows:
+        pos = _positions(claims["claim_id"], claim_rows)
+        touched |= set(claims["event_id"].iloc[pos])
+        present = {claims["claim_id"].iat[p]: p for p in pos}
+        new = {rid: row for rid, row in claim_rows.items() if row is not None}
         start = int(claims["row"].max()) + 1 if len(claims) else 2
-        typed = _typed(schema.CLAIMS, new_rows, start).reset_index(names="row")
-        typed = typed[typed["event_id"].isin(set(events["event_id"]) | {r["event_id"] for (t, _), r in net.items()
-                                                                         if t == "events" and r is not None})]
-        touched_events |= set(typed["event_id"])
-        claims = pd.concat([claims[~gone], typed], ignore_index=True) if len(typed) else \
-            claims[~gone].reset_index(drop=True)
+        typed = _typed(schema.CLAIMS, list(new.values()), start).reset_index(names="row")
+        typed.index = typed["claim_id"].tolist()
+        touched |= set(typed["event_id"])
+        cuts = []
+        for rid, p in sorted(present.items(), key=lambda kv: kv[1]):
+            row = typed.loc[[rid]] if rid in typed.index else None
+            if row is not None:
+                row = row.assign(row=int(claims["row"].iat[p]))
+            cuts.append((p, p + 1, row))
+        appended = typed[~typed.index.isin(list(present))]
+        if len(appended):
+            cuts.append((len(claims), len(claims), appended))
+        claims = _rebuild(claims, cuts)
 
-    event_ids = {rid for (t, rid) in net if t == "events"}
-    if event_ids:
-        keep = ~events["event_id"].isin(event_ids)
-        new_rows = [r for (t, _), r in net.items() if t == "events" and r is not None]
-        if new_rows:
+    event_rows = {rid: row for (t, rid), row in net.items() if t == "events"}
+    if event_rows:
+        pos = _positions(events["event_id"], event_rows)
+        events = _rebuild(events, [(p, p + 1, None) for p in sorted(pos)])
+        new = [row for row in event_rows.values() if row is not None]
+        if new:
             start = int(events["row"].max()) + 1 if len(events) else 2
-            typed = _typed(schema.EVENTS, new_rows, start)
-            mine = claims[claims["event_id"].isin(set(typed["event_id"]))].drop(columns="row")
+            typed = _typed(schema.EVENTS, new, start)
+            mine = claims.iloc[_positions(claims["event_id"], set(typed["event_id"]))].drop(columns="row")
             fresh = assemble(typed, mine, data.sources.drop(columns="row"), data.places.drop(columns="row"),
                              []).events
-            events = pd.concat([events[keep], fresh], ignore_index=True)
-        else:
-            events = events[keep]
-        events = events.sort_values(["date_start", "event_id"], kind="stable").reset_index(drop=True)
-        touched_events -= event_ids
+            cuts = []
+            dates = events["date_start"].to_numpy()
+            for i in range(len(fresh)):
+                row = fresh.iloc[[i]]
+                at = int(np.searchsorted(dates, row["date_start"].to_numpy()[0], side="left"))
+                while at < len(events) and dates[at] == row["date_start"].iat[0] and \
+                        events["event_id"].iat[at] < row["event_id"].iat[0]:
+                    at += 1
+                cuts.append((at, at, row))
+            events = _rebuild(events, sorted(cuts, key=lambda c: (c[0], c[2]["event_id"].iat[0])))
+        touched -= set(event_rows)
 
-    if touched_events:
-        mask = events["event_id"].isin(touched_events)
-        sub = claims[claims["event_id"].isin(touched_events)]
-        events = events.copy()
-        events.loc[mask, "status"] = derive_status(events.loc[mask, "event_id"], sub)
+    if touched:
+        pos = _positions(events["event_id"], touched)
+        mine = claims.iloc[_positions(claims["event_id"], touched)]
+        rows = events.iloc[pos]
+        rows = rows.assign(status=derive_status(rows["event_id"], mine).to_numpy())
+        events = _rebuild(events, [(p, p + 1, rows.iloc[[i]]) for i, p in enumerate(pos)])
     return dataclasses.replace(data, events=events, claims=claims)
