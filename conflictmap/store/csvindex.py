@@ -22,7 +22,6 @@ import numpy as np
 
 from .. import schema
 
-CHUNK = 16 << 20  # bytes scanned at a time: bounded memory for a 150 MB events file
 QUOTE, NEWLINE, COMMA = ord('"'), ord("\n"), ord(",")
 
 
@@ -32,18 +31,14 @@ def stamp(path: Path) -> tuple[int, int, int]:
 
 
 def _boundaries(data: bytes) -> tuple[np.ndarray, np.ndarray]:
-    """Offsets of the newlines that end records, and of the commas that end fields (both outside quotes)."""
+    """Offsets of the newlines that end records, and of the commas that end fields: those with an even number
+    of quote characters before them (outside quotes; a doubled quote inside a field counts twice)."""
     buf = np.frombuffer(data, dtype=np.uint8)
-    newlines, commas, parity = [], [], 0
-    for at in range(0, len(buf), CHUNK):
-        part = buf[at:at + CHUNK]
-        # uint8 wraps at 256, an even number, so the running count keeps its parity.
-        inside = (np.cumsum(part == QUOTE, dtype=np.uint8) + parity) & 1
-        newlines.append(np.flatnonzero((part == NEWLINE) & (inside == 0)) + at)
-        commas.append(np.flatnonzero((part == COMMA) & (inside == 0)) + at)
-        parity = int(inside[-1]) if len(part) else parity
-    return (np.concatenate(newlines) if newlines else np.array([], dtype=np.int64),
-            np.concatenate(commas) if commas else np.array([], dtype=np.int64))
+    quotes = np.flatnonzero(buf == QUOTE)
+    newlines = np.flatnonzero(buf == NEWLINE)
+    commas = np.flatnonzero(buf == COMMA)
+    return (newlines[np.searchsorted(quotes, newlines) % 2 == 0],
+            commas[np.searchsorted(quotes, commas) % 2 == 0])
 
 
 def parse_record(raw: bytes, encoding: str = "utf-8") -> list[str]:
@@ -80,8 +75,10 @@ class CsvIndex:
         newlines, commas = _boundaries(data)
         starts = np.concatenate([[0], newlines + 1]).astype(np.int64)
         ends = np.concatenate([newlines + 1, [len(data)]]).astype(np.int64)
-        keep = (ends - starts) > 0
-        body = [i for i in np.flatnonzero(keep) if data[starts[i]:ends[i]].strip(b"\r\n")]
+        # Blank lines are not records (the loader skips them); only a line of at most "\r\n" can be one.
+        short = np.flatnonzero((ends - starts) <= 2)
+        blank = {int(i) for i in short if not data[starts[i]:ends[i]].strip(b"\r\n")}
+        body = [i for i in range(len(starts)) if i not in blank] if blank else list(range(len(starts)))
         if not body:
             return None
         header_raw = data[starts[body[0]]:ends[body[0]]]
@@ -95,13 +92,10 @@ class CsvIndex:
         first_comma = commas[np.minimum(np.searchsorted(commas, starts), max(len(commas) - 1, 0))] \
             if len(commas) else ends
         field_end = np.where((first_comma >= starts) & (first_comma < ends), first_comma, ends)
-        keys = []
-        for s, e, fe in zip(starts.tolist(), ends.tolist(), field_end.tolist(), strict=True):
-            if data[s] == QUOTE:
-                rec_fields = parse_record(data[s:e])
-                keys.append(rec_fields[0].strip() if rec_fields else "")
-            else:
-                keys.append(data[s:fe].decode("utf-8").strip("\r\n").strip())
+        keys = [data[s:fe].decode("utf-8").strip() for s, fe in zip(starts.tolist(), field_end.tolist(), strict=True)]
+        for i in np.flatnonzero(np.frombuffer(data, dtype=np.uint8)[starts] == QUOTE) if len(starts) else []:
+            rec_fields = parse_record(data[starts[i]:ends[i]])  # a quoted key: parse that record properly
+            keys[i] = rec_fields[0].strip() if rec_fields else ""
         newline = "\r\n" if len(newlines) and newlines[0] > 0 and data[newlines[0] - 1] == ord("\r") else "\n"
         index = cls(path, st, header, starts, ends, keys, newline, data.endswith(b"\n"))
         # A file whose header quotes every field (a spreadsheet's export) gets its new rows quoted the same way.
