@@ -26,6 +26,7 @@ import fcntl
 import io
 import json
 import os
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -123,6 +124,9 @@ class CsvStore(Store):
         self.history_path = self.dir / HISTORY_FILE
         self._ids_cache: dict[str, tuple[tuple, frozenset[str]]] = {}
         self._indexes: dict[str, CsvIndex] = {}
+        # One store may serve several threads (the app's sessions): the byte indexes are shared state, moved
+        # by a write before the file is replaced, so index use is serialised within the process too.
+        self._mutex = threading.RLock()
 
     def __repr__(self) -> str:
         return f"CsvStore({str(self.dir)!r})"
@@ -135,8 +139,9 @@ class CsvStore(Store):
         """As :meth:`Store.read_versioned`, and index the two big tables for the saves an editor will make
         (a few seconds at 200,000 events, paid here rather than on the first save)."""
         out = super().read_versioned()
-        for name in ("events", "claims"):
-            self._index(schema.TABLES[name])
+        with self._mutex:
+            for name in ("events", "claims"):
+                self._index(schema.TABLES[name])
         return out
 
     def _file(self, table: schema.Table) -> TableFile:
@@ -164,6 +169,10 @@ class CsvStore(Store):
 
     def _current(self, t: schema.Table, row_id: str):
         """(values or None, spreadsheet row number or None, index, file bytes) of a row, as stored now."""
+        with self._mutex:
+            return self._current_unlocked(t, row_id)
+
+    def _current_unlocked(self, t: schema.Table, row_id: str):
         index = self._index(t)
         if index is None:
             f = self._file(t)
@@ -171,7 +180,7 @@ class CsvStore(Store):
             return (f.values(n, t) if n is not None else None), (n + 2 if n is not None else None), None, f
         data = index.path.read_bytes()
         if stamp(index.path) != index.stamp:  # replaced between the two looks: read again
-            return self._current(t, row_id)
+            return self._current_unlocked(t, row_id)
         i = index.positions.get(row_id)
         if i is None:
             return None, None, index, data
@@ -194,6 +203,10 @@ class CsvStore(Store):
     def _all_ids(self, t: schema.Table) -> frozenset[str]:
         """Every key of a table, cached until the file changes: checking a claim's event must not parse
         200,000 events' text on every save."""
+        with self._mutex:
+            return self._all_ids_unlocked(t)
+
+    def _all_ids_unlocked(self, t: schema.Table) -> frozenset[str]:
         path = self.dir / t.path
         if not path.exists():
             return frozenset()
@@ -314,7 +327,7 @@ class CsvStore(Store):
     # --- writing ---------------------------------------------------------------------------
     def _write(self, table, row_id, op, new, expected, who, reason, reverts=None) -> Change:
         t = table
-        with self._locked():
+        with self._mutex, self._locked():
             revisions = self._revisions()
             current_rev = revisions.get(t.name, {}).get(row_id, 0)
             current, position, index, stored = self._current(t, row_id)
