@@ -15,8 +15,8 @@ EDITS_PER_EDITOR = 150
 
 
 def editor(kind: str, where: str, name: str, seed: int, barrier, results) -> None:
-    """Read a row, think a moment, save it against the revision read; log what the store answered."""
-    from conflictmap.store import CsvStore, EditConflict
+    """In its own process: open the store and edit (:func:`edits`)."""
+    from conflictmap.store import CsvStore
 
     if kind == "csv":
         store = CsvStore(where)
@@ -24,9 +24,17 @@ def editor(kind: str, where: str, name: str, seed: int, barrier, results) -> Non
         from conflictmap.store.postgres import PostgresStore
 
         store = PostgresStore(where, create=False)
+    barrier.wait()
+    results.put((name, edits(store, name, seed)))
+    store.close()
+
+
+def edits(store, name: str, seed: int) -> list[tuple]:
+    """Read a row, think a moment, save it against the revision read; log what the store answered."""
+    from conflictmap.store import EditConflict
+
     rng = random.Random(seed)
     log = []
-    barrier.wait()
     for i in range(EDITS_PER_EDITOR):
         row = rng.choice(ROWS)
         seen = store.get("claims", row)
@@ -38,8 +46,7 @@ def editor(kind: str, where: str, name: str, seed: int, barrier, results) -> Non
         except EditConflict as exc:
             assert exc.current_revision != seen.revision and exc.last_change is not None
             log.append(("refused", row, value, exc.last_change.change_id))
-    store.close()
-    results.put((name, log))
+    return log
 
 
 @pytest.mark.parametrize("kind", ["csv", "postgresql"])
@@ -59,7 +66,30 @@ def test_two_processes_editing_the_same_rows_lose_nothing(kind, tmp_path):
     for p in procs:
         p.join(timeout=60)
         assert p.exitcode == 0
+    check_nothing_lost(store, logs, initial, before)
+    store.close()
 
+
+def test_two_threads_sharing_one_csv_store_lose_nothing(tmp_path):
+    """The app's sessions share one store object: its in-process state must hold up as well as the file lock."""
+    import threading
+
+    store = open_test_store("csv", copy_seed_tables(tmp_path / "data"))
+    initial = {row: store.get("claims", row).values["quote_en"] for row in ROWS}
+    logs = {}
+
+    def run(name, seed):
+        logs[name] = edits(store, name, seed)
+
+    threads = [threading.Thread(target=run, args=(name, seed)) for name, seed in (("editor-a", 3), ("editor-b", 4))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=600)
+    check_nothing_lost(store, logs, initial, 0)
+
+
+def check_nothing_lost(store, logs: dict, initial: dict, before: int) -> None:
     # Every attempt got an answer.
     assert all(len(log) == EDITS_PER_EDITOR for log in logs.values())
     saved = [e for log in logs.values() for e in log if e[0] == "saved"]
@@ -86,4 +116,3 @@ def test_two_processes_editing_the_same_rows_lose_nothing(kind, tmp_path):
     assert not data.errors
     quotes = data.claims.set_index("claim_id")["quote_en"]
     assert all(quotes[row] == store.get("claims", row).values["quote_en"] for row in ROWS)
-    store.close()
