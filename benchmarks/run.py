@@ -1090,12 +1090,21 @@ def main(argv: list[str] | None = None) -> int:
             results[key] = new
             RESULTS.write_text(json.dumps({"machine": info, "results": results}, indent=1, default=str))
     shown_argv = ["python", "benchmarks/run.py", *(argv if argv is not None else sys.argv[1:])]
-    text = render(results, info, shown_argv)
+    text = render(results, info, shown_argv) + kept_store_section(args.out)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(text, encoding="utf-8")
     print(text)
     log(f"wrote {args.out} and {RESULTS}")
     return 0
+
+
+def kept_store_section(path: Path) -> str:
+    """The section benchmarks/store.py wrote into the file (saving an edit), carried over when this rewrites it."""
+    begin, end = "<!-- store: begin", "<!-- store: end -->"
+    old = path.read_text(encoding="utf-8") if path.exists() else ""
+    if begin not in old or end not in old:
+        return ""
+    return "\n" + begin + old.split(begin, 1)[1].split(end, 1)[0] + end + "\n"
 
 
 if __name__ == "__main__":

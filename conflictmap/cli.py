@@ -12,6 +12,7 @@ from . import export, schema
 from .files import atomic_write
 from .load import DataError, default_data_dir, load_dataset
 from .select import select_events
+from .store.base import StoreError
 
 
 def _date(s: str) -> dt.date:
@@ -24,7 +25,26 @@ def _date(s: str) -> dt.date:
 def _data_arg(p: argparse.ArgumentParser) -> None:
     p.add_argument("--data", type=Path, default=None, metavar="DIR",
                    help="data directory holding events.csv, claims.csv, sources.csv and geodata/places.csv "
-                        "(default: $CONFLICTMAP_DATA, else the repository root)")
+                        "(default: the database named by $CONFLICTMAP_DATABASE_URL when set, else "
+                        "$CONFLICTMAP_DATA, else the repository root)")
+
+
+def _database_arg(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--database", default=None, metavar="URL",
+                   help="PostgreSQL URL, postgresql://user:password@host/dbname (default: $CONFLICTMAP_DATABASE_URL)")
+
+
+def _load(data_dir: Path | None):
+    """The dataset: from --data when given, else the database when $CONFLICTMAP_DATABASE_URL is set, else the
+    default data directory."""
+    from .store import database_url
+
+    if data_dir is None and database_url():
+        from .store import open_store
+
+        with open_store() as store:
+            return store.read()
+    return load_dataset(data_dir)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -57,6 +77,48 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--status", dest="statuses", action="append", default=[], metavar="STATUS",
                    help="keep this status, e.g. contested (repeatable)")
     p.add_argument("--text", default="", help="free-text search, Arabic or English")
+
+    p = sub.add_parser("db", help="PostgreSQL: load CSV tables into the database, or dump it back to CSV files",
+                       description="The database named by --database or $CONFLICTMAP_DATABASE_URL (tables, "
+                                   "migrations and history: conflictmap/store/postgres.py). Every command of this "
+                                   "tool reads the database instead of the CSV files while that variable is set.")
+    dbsub = p.add_subparsers(dest="db_command", required=True, metavar="ACTION",
+                             help="load: CSV directory -> database; dump: database -> CSV directory")
+    q = dbsub.add_parser("load", help="validate a CSV data directory and load it in one transaction, all or nothing",
+                         description="Validate DIR as `validate` does and print the same row-level report. With "
+                                     "no errors, load every table in one transaction; with any error, load "
+                                     "nothing. Refused when the database already holds rows, unless --replace. "
+                                     "Exit status 0 when loaded, 1 when rows were rejected (nothing loaded), 2 "
+                                     "when the data or the database cannot be used.")
+    q.add_argument("--data", type=Path, required=True, metavar="DIR", help="the CSV data directory to load")
+    q.add_argument("--replace", action="store_true",
+                   help="replace the rows the database holds (the history is kept, with a note of the load)")
+    _database_arg(q)
+    q = dbsub.add_parser("dump", help="write the database back to CSV files in the repository's format",
+                         description="Write events.csv, claims.csv, sources.csv, geodata/places.csv (and the "
+                                     "stories tables when present) into DIR, in the same column order, quoting "
+                                     "and line ends as the files that were loaded, plus history.jsonl. Each file "
+                                     "is replaced atomically; other files in DIR are left alone.")
+    q.add_argument("--out", type=Path, required=True, metavar="DIR", help="data directory to write the tables into")
+    _database_arg(q)
+
+    p = sub.add_parser("history", help="list recorded changes: when, by whom, old and new values",
+                       description="Every create, update, delete and revert made through the store, oldest first "
+                                   "(the CSV directory's history.jsonl, or the database's history table).")
+    _data_arg(p)
+    p.add_argument("--event", metavar="ID", help="only this event's changes and its claims'")
+    p.add_argument("--since", type=_date, metavar="DATE", help="only changes made on or after this day (UTC)")
+    p.add_argument("--json", action="store_true", help="print a JSON array with whole old and new rows")
+
+    p = sub.add_parser("revert", help="undo one change by recording a new change",
+                       description="Undo change CHANGE_ID (see `history`): a create is undone by a delete, a delete "
+                                   "by re-creating the row, an update by restoring the old values. The history "
+                                   "keeps both. Refused, with the details, when the row changed again since: "
+                                   "revert the later changes first. Exit status 0 when done, 1 when refused.")
+    p.add_argument("change_id", type=int, metavar="CHANGE_ID", help="the change to undo")
+    _data_arg(p)
+    p.add_argument("--who", default="local", help="who the history records as reverting (default: local)")
+    p.add_argument("--reason", default="", help="why, recorded in the history")
 
     p = sub.add_parser("docs", help="regenerate docs/data-dictionary.md from the schema",
                        description="Write docs/data-dictionary.md from conflictmap/schema.py.")
@@ -147,9 +209,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def cmd_validate(args) -> int:
-    data_dir = args.data or default_data_dir()
+    from .store import database_url
+
+    data_dir = args.data or ("the database" if database_url() else default_data_dir())
     try:
-        data = load_dataset(data_dir)
+        data = _load(args.data)
     except DataError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -164,7 +228,7 @@ def cmd_validate(args) -> int:
 
 def cmd_export(args) -> int:
     try:
-        data = load_dataset(args.data)
+        data = _load(args.data)
     except DataError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -323,8 +387,80 @@ def cmd_extract(args) -> int:
     return 0
 
 
+def _open(args):
+    from .store import open_store
+
+    return open_store(args.data) if getattr(args, "data", None) is not None else open_store()
+
+
+def _open_database(args):
+    from .store import database_url
+    from .store.postgres import PostgresStore
+
+    url = args.database or database_url()
+    if not url:
+        raise StoreError("no database: set CONFLICTMAP_DATABASE_URL=postgresql://user:password@host/dbname "
+                         "or pass --database")
+    return PostgresStore(url)
+
+
+def cmd_db(args) -> int:
+    import sqlalchemy.exc
+
+    try:
+        with _open_database(args) as store:
+            if args.db_command == "dump":
+                written = store.dump_dir(args.out)
+                print(f"wrote {len(written)} file(s) to {args.out}")
+                return 0
+            data = store.load_dir(args.data, replace=args.replace)
+    except (StoreError, DataError, OSError, sqlalchemy.exc.SQLAlchemyError) as exc:
+        print(f"error: {str(exc).splitlines()[0]}", file=sys.stderr)
+        return 2
+    for issue in data.issues:
+        print(f"{issue.severity}: {issue}")
+    errors = len(data.errors)
+    if errors:
+        print(f"{errors} error(s): nothing was loaded; fix the rows above (or run `validate`) and load again")
+        return 1
+    print(f"{len(data.events)} events, {len(data.claims)} claims, {len(data.sources)} sources, "
+          f"{len(data.places)} places loaded from {args.data}; {len(data.issues)} warning(s)")
+    return 0
+
+
+def cmd_history(args) -> int:
+    import json
+
+    try:
+        with _open(args) as store:
+            changes = store.history(event_id=args.event, since=args.since)
+    except (StoreError, DataError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    if args.json:
+        print(json.dumps([c.as_dict() for c in changes], ensure_ascii=False, indent=1))
+    else:
+        for c in changes:
+            print(c.describe())
+        if not changes:
+            print("no changes recorded" + (f" for event {args.event}" if args.event else ""))
+    return 0
+
+
+def cmd_revert(args) -> int:
+    try:
+        with _open(args) as store:
+            change = store.revert(args.change_id, who=args.who, reason=args.reason)
+    except StoreError as exc:
+        print(f"refused: {exc}", file=sys.stderr)
+        return 1
+    print(change.describe())
+    return 0
+
+
 COMMANDS = {"validate": cmd_validate, "export": cmd_export, "docs": cmd_docs, "assets": cmd_assets,
-            "import": cmd_import, "geocode": cmd_geocode, "extract": cmd_extract}
+            "import": cmd_import, "geocode": cmd_geocode, "extract": cmd_extract, "db": cmd_db,
+            "history": cmd_history, "revert": cmd_revert}
 
 
 def main(argv: list[str] | None = None) -> int:

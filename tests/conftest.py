@@ -59,6 +59,81 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
         for nodeid, reason in missed:
             terminalreporter.line(f"{nodeid}: {reason}")
 
+
+def require_service(name: str, how_to_enable: str) -> None:
+    """Skip the calling test because ``name`` is not available, saying ``how_to_enable`` it; under CI, fail instead.
+
+    For tests that need something outside Python (a database, a browser): locally they skip with the one command
+    that would enable them, and a CI run cannot turn green by skipping them.
+    """
+    skip_or_fail(f"{name} is not available; to run this test: {how_to_enable}")
+
+
+TEST_DATABASE_ENV = "CONFLICTMAP_TEST_DATABASE_URL"
+ENABLE_POSTGRES = ("as root, from the repository: bash -c 'source .ci/postgres.sh && .venv/bin/python -m pytest "
+                   "tests/test_store.py tests/test_store_concurrency.py' (it installs and starts PostgreSQL and sets "
+                   "CONFLICTMAP_TEST_DATABASE_URL; with a server of your own, set "
+                   "CONFLICTMAP_TEST_DATABASE_URL=postgresql://USER:PASSWORD@127.0.0.1/DBNAME instead)")
+
+
+def database_url_for_tests() -> str:
+    """$CONFLICTMAP_TEST_DATABASE_URL, or skip (fail under CI) saying how to set it."""
+    url = os.environ.get(TEST_DATABASE_ENV, "").strip()
+    if not url:
+        require_service("PostgreSQL ($CONFLICTMAP_TEST_DATABASE_URL is not set)", ENABLE_POSTGRES)
+    return url
+
+
+def empty_test_database(url: str) -> None:
+    """Drop everything in the test database's public schema: each store test starts from nothing."""
+    import sqlalchemy as sa
+
+    from conflictmap.store.postgres import engine_url
+
+    engine = sa.create_engine(engine_url(url))
+    try:
+        with engine.begin() as conn:
+            conn.execute(sa.text("DROP SCHEMA public CASCADE"))
+            conn.execute(sa.text("CREATE SCHEMA public"))
+    finally:
+        engine.dispose()
+
+
+def copy_seed_tables(dest: Path) -> Path:
+    """The repository's tables (only the tables) copied into ``dest``."""
+    import shutil
+
+    for table in schema.TABLES.values():
+        if (REPO / table.path).exists():
+            (dest / table.path).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(REPO / table.path, dest / table.path)
+    return dest
+
+
+def open_test_store(kind: str, data_dir: Path):
+    """A store of ``kind`` ("csv" or "postgresql") holding the tables of ``data_dir``."""
+    if kind == "csv":
+        from conflictmap.store import CsvStore
+
+        return CsvStore(data_dir)
+    from conflictmap.store.postgres import PostgresStore
+
+    url = database_url_for_tests()
+    empty_test_database(url)
+    store = PostgresStore(url)
+    loaded = store.load_dir(data_dir)
+    assert not loaded.errors, loaded.errors
+    return store
+
+
+@pytest.fixture(params=["csv", "postgresql"])
+def store(request, tmp_path):
+    """Each store backend in turn, holding a copy of the seed data."""
+    s = open_test_store(request.param, copy_seed_tables(tmp_path / "data"))
+    yield s
+    s.close()
+
+
 PAYLOADS = [
     '<img src=x onerror="window.__pwned=1">',
     "${window.__pwned=1}",
