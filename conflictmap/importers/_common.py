@@ -336,6 +336,34 @@ def stable_id(label: str, key: str) -> str:
     return f"{slug(label) or 'place'}-{digest}"
 
 
+def slugs(labels: pa.Array, limit: int = 40) -> pa.Array:
+    """:func:`slug` of every label: ASCII labels in Arrow, the others (few, in real exports) one by one.
+
+    Unicode decomposition (NFKD) stays with Python's ``unicodedata`` so that
+    ids never depend on which Unicode version pyarrow was built with.
+    """
+    labels = pc.cast(labels, pa.large_string())
+    ascii_ = pc.fill_null(pc.string_is_ascii(labels), True).to_numpy(zero_copy_only=False)
+    out = pc.utf8_trim(pc.replace_substring_regex(pc.ascii_lower(labels), "[^a-z0-9]+", "-"), "-")
+    out = pc.utf8_trim(pc.utf8_slice_codeunits(out, 0, limit), "-")
+    if not ascii_.all():
+        others = np.flatnonzero(~ascii_)
+        done = pa.array([slug(t, limit) for t in labels.take(pa.array(others)).to_pylist()], pa.large_string())
+        out = pc.replace_with_mask(out, pa.array(~ascii_), done)
+    return out
+
+
+def stable_ids(labels: pa.Array, keys: pa.Array) -> pa.Array:
+    """:func:`stable_id` of each (label, key) pair, without a Python loop but for the hash itself."""
+    sha1 = hashlib.sha1
+    digests = [sha1(k, usedforsecurity=False).hexdigest()[:10]
+               for k in pc.cast(pc.cast(keys, pa.large_string()), pa.large_binary()).to_pylist()]
+    readable = slugs(labels)
+    readable = pc.if_else(pc.equal(readable, ""), pa.scalar("place", pa.large_string()), readable)
+    return pc.binary_join_element_wise(readable, pa.array(digests, pa.large_string()),
+                                       pa.scalar("-", pa.large_string()))
+
+
 def table_frame(table: schema.Table, columns: dict[str, object], index: pd.Index) -> pd.DataFrame:
     """A frame with exactly ``table``'s columns in order, all ``str``; unlisted columns are blank."""
     out = {}
@@ -417,25 +445,30 @@ def build_places(*, name: pd.Series, lat: pd.Series, lon: pd.Series, admin1: pd.
     lat_t, lon_t = float_text(lat), float_text(lon)
     key = concat([name, lat_t, lon_t, admin1, country], _SEP)
     codes, uniques = pd.factorize(key)
-    positions = pd.Series(np.arange(len(key)))
-    first = positions.groupby(codes).first().to_numpy()
-    best = pd.Series(rank.to_numpy()).groupby(codes).min().to_numpy()
-    names_first = name.to_numpy(dtype=object)[first]
-    keys = np.asarray(uniques, dtype=object)  # iterating an Arrow-backed array directly is slow
-    ids = np.array([stable_id(n, k) for n, k in zip(names_first.tolist(), keys.tolist(), strict=True)],
-                   dtype=object)
+    # Codes are numbered in order of first appearance, so each code's first row is where it is new.
+    _, first = np.unique(codes, return_index=True)
+    best = pd.Series(rank.to_numpy()).groupby(codes).min()
+    names_first = to_arrow(name).take(pa.array(first))
+    ids = stable_ids(names_first, to_arrow(pd.Series(uniques, dtype=str)))
     index = name.index[first]
+
+    def at_first(s: pd.Series) -> pd.Series:
+        return from_arrow(to_arrow(s).take(pa.array(first)), index)
+
+    def by_rank(mapping: dict[int, object]) -> pd.Series:
+        return best.map({r: str(v) for r, v in mapping.items()}).astype(str)
+
     places = table_frame(schema.PLACES, {
-        "place_id": pd.Series(ids),
-        "name_en": pd.Series(names_first),
-        "kind": pd.Series([kind_by_rank[r] for r in best]),
-        "lat": pd.Series(lat_t.to_numpy()[first]),
-        "lon": pd.Series(lon_t.to_numpy()[first]),
-        "admin1": pd.Series(admin1.to_numpy()[first]),
-        "country": pd.Series(country.to_numpy()[first]),
+        "place_id": from_arrow(ids, index),
+        "name_en": from_arrow(names_first, index),
+        "kind": by_rank(kind_by_rank),
+        "lat": at_first(lat_t),
+        "lon": at_first(lon_t),
+        "admin1": at_first(admin1),
+        "country": at_first(country),
         "coord_source": coord_source,
-        "coord_precision_m": pd.Series([str(metres_by_rank[r]) for r in best]),
+        "coord_precision_m": by_rank(metres_by_rank),
         "coord_inferred": "false",
-        "notes": pd.Series([note_by_rank[r] for r in best]),
+        "notes": by_rank(note_by_rank),
     }, index)
-    return places, pd.Series(ids[codes], index=name.index, dtype=str)
+    return places, from_arrow(ids.take(pa.array(codes)), name.index)
