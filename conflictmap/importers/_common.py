@@ -107,9 +107,9 @@ def read_text_columns(raw: bytes, header: list[str], name: str, issues: list[Row
             raise UnicodeDecodeError("utf-8", b"", 0, 1, str(exc)) from exc
         raise ImportFormatError(f"{name} cannot be parsed as CSV: {exc}") from exc
     if invalid:
-        df = _read_with_csv_module(raw, width, name, issues)
+        df = _read_with_csv_module(raw, width, name, issues).apply(lambda s: s.str.strip())
     else:
-        df = table.to_pandas()
+        df = pa.table([_strip(c) for c in table.columns], names=generated).to_pandas()
         df.index = pd.RangeIndex(2, len(df) + 2)
     df.columns = header
     if df.columns.duplicated().any():
@@ -117,12 +117,20 @@ def read_text_columns(raw: bytes, header: list[str], name: str, issues: list[Row
             issues.append(RowIssue(name, 1, c, "", "column appears twice in the header; the first one is used",
                                    "warning"))
         df = df.loc[:, ~df.columns.duplicated()]
-    df = df.apply(lambda s: s.str.strip())
     first_blank = df.iloc[:, 0] == ""
     if first_blank.any():  # blank lines: a spreadsheet shows (and counts) an empty row; nothing to report
         blank = first_blank & (df[first_blank] == "").all(axis=1).reindex(df.index, fill_value=False)
         df = df[~blank]
     return df
+
+
+def _strip(column: pa.ChunkedArray) -> pa.ChunkedArray:
+    """``str.strip()`` as pandas does it (``utf8_trim_whitespace``), skipped when no value starts or ends with
+    whitespace: looking at the first and last character is much cheaper than trimming every value."""
+    first, last = pc.utf8_slice_codeunits(column, 0, 1), pc.utf8_slice_codeunits(column, -1)
+    if not pc.any(pc.or_(pc.utf8_is_space(first), pc.utf8_is_space(last))).as_py():
+        return column
+    return pc.utf8_trim_whitespace(column)
 
 
 def _read_with_csv_module(raw: bytes, width: int, name: str, issues: list[RowIssue]) -> pd.DataFrame:
