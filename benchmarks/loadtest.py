@@ -331,30 +331,38 @@ def _shown(run: Run) -> str | None:
 class Result:
     times: dict[str, list[float]] = field(default_factory=lambda: {a: [] for a in ACTIONS})
     bytes_: dict[str, list[int]] = field(default_factory=lambda: {a: [] for a in ACTIONS})
+    cpu: dict[str, list[float]] = field(default_factory=lambda: {a: [] for a in ACTIONS})
     errors: list[str] = field(default_factory=list)
     completed: int = 0
 
 
-async def visit(k: int, delay: float, base: str, timeout: float, result: Result) -> None:
+async def visit(k: int, delay: float, base: str, timeout: float, result: Result, pid: int | None) -> None:
     await asyncio.sleep(delay)
     v = Visitor(base, timeout)
     action = "open"
+
+    def done(run: Run, cpu0: float | None) -> Run:
+        result.times[action].append(run.seconds)
+        result.bytes_[action].append(run.received)
+        if cpu0 is not None:  # the server's CPU while this action ran (alone only if there is one visitor)
+            result.cpu[action].append(cpu_seconds(pid) - cpu0)
+        return run
+
+    def cpu_now() -> float | None:
+        return cpu_seconds(pid) if pid else None
+
     try:
-        first = await v.open_map()
-        result.times["open"].append(first.seconds)
-        result.bytes_["open"].append(first.received)
+        c = cpu_now()
+        first = done(await v.open_map(), c)
         action = "slider"
-        moved = await v.move_slider(first)
-        result.times["slider"].append(moved.seconds)
-        result.bytes_["slider"].append(moved.received)
+        c = cpu_now()
+        moved = done(await v.move_slider(first), c)
         action = "ledger"
-        ledger = await v.open_ledger(moved)
-        result.times["ledger"].append(ledger.seconds)
-        result.bytes_["ledger"].append(ledger.received)
+        c = cpu_now()
+        done(await v.open_ledger(moved), c)
         action = "events"
-        events = await v.visit_events()
-        result.times["events"].append(events.seconds)
-        result.bytes_["events"].append(events.received)
+        c = cpu_now()
+        done(await v.visit_events(), c)
         result.completed += 1
     except Exception as exc:  # every failure (a VisitError, a timeout, a dropped socket) is counted
         kind = "timeout" if isinstance(exc, TimeoutError) else type(exc).__name__
@@ -377,7 +385,7 @@ async def play(base: str, visitors: int, ramp: float, timeout: float, pid: int |
     cpu0 = cpu_seconds(pid) if pid else None
     t0 = time.perf_counter()
     spacing = ramp / visitors if visitors > 1 else 0.0
-    await asyncio.gather(*(visit(k, k * spacing, base, timeout, result) for k in range(visitors)))
+    await asyncio.gather(*(visit(k, k * spacing, base, timeout, result, pid) for k in range(visitors)))
     wall = time.perf_counter() - t0
     cpu = cpu_seconds(pid) - cpu0 if pid else None
     stop.set()
@@ -399,7 +407,9 @@ def report(result: Result, server: dict, args, label: str) -> dict:
     print()
     print(f"{label}: {args.visitors} visitor(s) over {args.ramp:g} s, {result.completed} completed, "
           f"{len(result.errors)} error(s); {server['wall_s']:.1f} s in all")
-    print(f"{'action':8} {'n':>3} {'p50 s':>7} {'p95 s':>7} {'max s':>7} {'KB (median)':>12}")
+    alone = args.visitors == 1 and server["cpu_s"] is not None
+    print(f"{'action':8} {'n':>3} {'p50 s':>7} {'p95 s':>7} {'max s':>7} {'KB (median)':>12}"
+          + (f" {'server CPU s':>13}" if alone else ""))
     rows = {}
     for a in ACTIONS:
         t = result.times[a]
@@ -407,8 +417,10 @@ def report(result: Result, server: dict, args, label: str) -> dict:
             print(f"{a:8} {0:>3}       -       -       -            -")
             continue
         kb = sorted(result.bytes_[a])[len(t) // 2] / 1024
-        rows[a] = {"n": len(t), "p50": percentile(t, 50), "p95": percentile(t, 95), "max": max(t), "kb": kb}
-        print(f"{a:8} {len(t):>3} {rows[a]['p50']:7.2f} {rows[a]['p95']:7.2f} {max(t):7.2f} {kb:12.1f}")
+        rows[a] = {"n": len(t), "p50": percentile(t, 50), "p95": percentile(t, 95), "max": max(t), "kb": kb,
+                   "cpu_s": result.cpu[a][0] if alone and result.cpu[a] else None}
+        print(f"{a:8} {len(t):>3} {rows[a]['p50']:7.2f} {rows[a]['p95']:7.2f} {max(t):7.2f} {kb:12.1f}"
+              + (f" {rows[a]['cpu_s']:13.2f}" if rows[a]["cpu_s"] is not None else ""))
     if server["cpu_s"] is not None:
         per = server["cpu_s"] / max(1, args.visitors)
         print(f"server CPU: {server['cpu_s']:.2f} s in all, {per:.2f} s per visitor (all four actions); "
