@@ -83,6 +83,7 @@ except ImportError:  # checked in main()
 
 DATA = HERE / "data"
 RESULTS = DATA / "results.json"
+KEEP_MARKER = "<!-- written by hand from other benchmarks; run.py keeps everything from here on -->"
 LOGS = DATA / "logs"
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -1173,6 +1174,10 @@ def main(argv: list[str] | None = None) -> int:
             browser.close()
     shown_argv = ["python", "benchmarks/run.py", *(argv if argv is not None else sys.argv[1:])]
     text = render(results, info, shown_argv)
+    # Sections measured by other benchmarks (loadtest.py, import_ratio.py) follow KEEP_MARKER: keep them.
+    old = args.out.read_text(encoding="utf-8") if args.out.is_file() else ""
+    if KEEP_MARKER in old:
+        text = text.rstrip("\n") + "\n\n" + old[old.index(KEEP_MARKER):]
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(text, encoding="utf-8")
     print(text)
