@@ -49,6 +49,7 @@ from ._common import (
     read_bytes,
     read_header,
     read_text_columns,
+    string_buffers,
     to_arrow,
 )
 
@@ -287,9 +288,22 @@ def _large(value: str) -> pa.Scalar:
     return pa.scalar(value, pa.large_string())
 
 
+_QUOTE_BYTES = np.zeros(256, dtype=bool)
+_QUOTE_BYTES[[ord(c) for c in ',"\n\r']] = True
+
+
 def _csv_field(arr: pa.Array) -> pa.Array:
     """Quote (and double the quotes of) only the values that need it."""
-    needs = pc.match_substring_regex(arr, _NEEDS_QUOTES)
+    if arr.null_count:
+        needs = pc.match_substring_regex(arr, _NEEDS_QUOTES)
+    else:
+        # The four bytes never occur inside a multi-byte UTF-8 character: find them in the raw bytes, then
+        # the values they belong to.
+        offsets, data = string_buffers(arr)
+        hits = np.flatnonzero(_QUOTE_BYTES[data[offsets[0]:offsets[-1]]]) + offsets[0]
+        mask = np.zeros(len(arr), dtype=bool)
+        mask[np.searchsorted(offsets, hits, side="right") - 1] = True
+        needs = pa.array(mask)
     if not pc.any(needs).as_py():
         return arr
     some = arr.filter(needs)
