@@ -394,12 +394,20 @@ def slugs(labels: pa.Array, limit: int = 40) -> pa.Array:
 def stable_ids(labels: pa.Array, keys: pa.Array) -> pa.Array:
     """:func:`stable_id` of each (label, key) pair, without a Python loop but for the hash itself."""
     sha1 = hashlib.sha1
-    digests = [sha1(k, usedforsecurity=False).hexdigest()[:10]
-               for k in pc.cast(pc.cast(keys, pa.large_string()), pa.large_binary()).to_pylist()]
+    raw = b"".join([sha1(k, usedforsecurity=False).digest()
+                    for k in pc.cast(pc.cast(keys, pa.large_string()), pa.large_binary()).to_pylist()])
+    # The first 5 bytes of each 20-byte digest as 10 hex digits (hexdigest()[:10]), all at once.
+    first5 = np.frombuffer(raw, dtype=np.uint8).reshape(-1, 20)[:, :5]
+    hexed = _HEX[first5].reshape(-1)  # two ASCII digits per byte
+    digests = pa.LargeStringArray.from_buffers(len(first5), pa.py_buffer(np.arange(len(first5) + 1,
+                                                                                   dtype=np.int64) * 10),
+                                               pa.py_buffer(hexed.tobytes()))
     readable = slugs(labels)
     readable = pc.if_else(pc.equal(readable, ""), pa.scalar("place", pa.large_string()), readable)
-    return pc.binary_join_element_wise(readable, pa.array(digests, pa.large_string()),
-                                       pa.scalar("-", pa.large_string()))
+    return pc.binary_join_element_wise(readable, digests, pa.scalar("-", pa.large_string()))
+
+
+_HEX = np.frombuffer(b"".join(f"{b:02x}".encode() for b in range(256)), dtype=np.uint8).reshape(256, 2)
 
 
 def table_frame(table: schema.Table, columns: dict[str, object], index: pd.Index) -> pd.DataFrame:
