@@ -15,6 +15,11 @@ coordinates (a few km), about 60 per 1,000 events and at most ~5,000 in all
 (ACLED's Syria data has a few thousand distinct locations); the number of
 spots and of events per town follow the town's population.
 
+With ``--per-event-locations`` every event gets a location of its own instead
+(``Aleppo - Al-Sharqi #123``, jittered a little further): the worst case for
+the importer's gazetteer, which builds one place per distinct location
+(``benchmarks/import_ratio.py``).
+
 Output is deterministic for a given seed and size.
 """
 
@@ -180,12 +185,24 @@ def _pick(rng: np.random.Generator, weights, n: int) -> np.ndarray:
     return rng.choice(len(p), size=n, p=p / p.sum())
 
 
-def generate_rows(n: int, seed: int = 7) -> list[list[str]]:
-    """``n`` ACLED export rows (as text), in ACLED's usual order: newest first."""
+def _own_location(loc: dict, k: int, rng: np.random.Generator) -> dict:
+    """Event ``k``'s own location near the spot ``loc``: a unique name and its own coordinates."""
+    return {**loc, "name": f"{loc['name']} #{k + 1}", "lat": round(loc["lat"] + rng.uniform(-0.02, 0.02), 4),
+            "lon": round(loc["lon"] + rng.uniform(-0.02, 0.02), 4)}
+
+
+def generate_rows(n: int, seed: int = 7, *, per_event_locations: bool = False) -> list[list[str]]:
+    """``n`` ACLED export rows (as text), in ACLED's usual order: newest first.
+
+    ``per_event_locations``: every event at a location of its own (one distinct
+    place per event) instead of sharing the named spots around the towns.
+    """
     rng = np.random.default_rng([seed, n])
     towns = syrian_towns()
     locs = _locations(towns, rng, n)
     loc_i = _pick(rng, [loc["w"] for loc in locs], n)
+    # A separate stream, so that the shared-location files stay exactly as they were.
+    own_rng = np.random.default_rng([seed, n, 1]) if per_event_locations else None
 
     first, last = dt.date(2017, 1, 1), dt.date(2024, 12, 31)
     span = (last - first).days + 1
@@ -211,7 +228,7 @@ def generate_rows(n: int, seed: int = 7) -> list[list[str]]:
         etype, disorder, _, subs = TAXONOMY[type_i[k]]
         cum = np.cumsum([w for _, w in subs]) / sum(w for _, w in subs)
         sub = subs[int(np.searchsorted(cum, sub_u[k]))][0]
-        loc = locs[loc_i[k]]
+        loc = locs[loc_i[k]] if own_rng is None else _own_location(locs[loc_i[k]], k, own_rng)
         d = dates[k]
         a1, inter1, _ = ACTORS[actor1_i[k]]
         if etype == "Protests":
@@ -251,27 +268,28 @@ def generate_rows(n: int, seed: int = 7) -> list[list[str]]:
     return rows
 
 
-def write_csv(path: Path, n: int, seed: int = 7) -> Path:
+def write_csv(path: Path, n: int, seed: int = 7, *, per_event_locations: bool = False) -> Path:
     """Write an ``n``-row export to ``path`` (atomically) and return it."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")
     with tmp.open("w", encoding="utf-8", newline="") as f:
         w = csv.writer(f, lineterminator="\n")
         w.writerow(COLUMNS)
-        w.writerows(generate_rows(n, seed))
+        w.writerows(generate_rows(n, seed, per_event_locations=per_event_locations))
     tmp.replace(path)
     return path
 
 
-def csv_path(out: Path, n: int) -> Path:
-    return Path(out) / f"acled-syria-{n}.csv"
+def csv_path(out: Path, n: int, *, per_event_locations: bool = False) -> Path:
+    """Where the ``n``-row file lives in ``out`` (a ``-unique`` suffix for one location per event)."""
+    return Path(out) / f"acled-syria-{n}{'-unique' if per_event_locations else ''}.csv"
 
 
-def ensure(out: Path, n: int, seed: int = 7) -> Path:
+def ensure(out: Path, n: int, seed: int = 7, *, per_event_locations: bool = False) -> Path:
     """The ``n``-row file in ``out``, written if missing."""
-    path = csv_path(out, n)
+    path = csv_path(out, n, per_event_locations=per_event_locations)
     if not path.is_file():
-        write_csv(path, n, seed)
+        write_csv(path, n, seed, per_event_locations=per_event_locations)
     return path
 
 
@@ -280,9 +298,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--sizes", default=",".join(map(str, DEFAULT_SIZES)), help="comma-separated row counts")
     ap.add_argument("--out", type=Path, default=DEFAULT_OUT, help="output directory (default benchmarks/data)")
     ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--per-event-locations", action="store_true",
+                    help="every event at a location of its own (files named acled-syria-N-unique.csv)")
     args = ap.parse_args(argv)
     for n in (int(s) for s in args.sizes.split(",") if s.strip()):
-        path = write_csv(csv_path(args.out, n), n, args.seed)
+        path = write_csv(csv_path(args.out, n, per_event_locations=args.per_event_locations), n, args.seed,
+                         per_event_locations=args.per_event_locations)
         print(f"{path}  {n:,} rows  {path.stat().st_size / 1e6:.1f} MB")
     return 0
 

@@ -90,6 +90,7 @@ except ImportError:  # checked in main()
 
 DATA = HERE / "data"
 RESULTS = DATA / "results.json"
+KEEP_MARKER = "<!-- written by hand from other benchmarks; run.py keeps everything from here on -->"
 LOGS = DATA / "logs"
 START_TIMEOUT = 180  # s, until /_stcore/health answers
 OPEN_TIMEOUT = {"ours": 600, "naive": 600}  # s, page open -> ready
@@ -1090,8 +1091,16 @@ def main(argv: list[str] | None = None) -> int:
             results[key] = new
             RESULTS.write_text(json.dumps({"machine": info, "results": results}, indent=1, default=str))
     shown_argv = ["python", "benchmarks/run.py", *(argv if argv is not None else sys.argv[1:])]
-    text = render(results, info, shown_argv) + kept_store_section(args.out)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
+    text = render(results, info, shown_argv)
+    # Sections measured by other benchmarks (loadtest.py, import_ratio.py, store.py) are kept: everything
+    # after KEEP_MARKER, and the store section between its own markers wherever it stands.
+    old = args.out.read_text(encoding="utf-8") if args.out.is_file() else ""
+    kept = old[old.index(KEEP_MARKER):] if KEEP_MARKER in old else ""
+    store = kept_store_section(args.out)
+    if store.strip() and store.strip() not in kept:
+        text += store
+    if kept:
+        text = text.rstrip("\n") + "\n\n" + kept    args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(text, encoding="utf-8")
     print(text)
     log(f"wrote {args.out} and {RESULTS}")

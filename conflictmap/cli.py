@@ -8,7 +8,7 @@ import sys
 import textwrap
 from pathlib import Path
 
-from . import export, schema
+from . import schema
 from .files import atomic_write
 from .load import DataError, default_data_dir, load_dataset
 from .select import select_events
@@ -227,6 +227,8 @@ def cmd_validate(args) -> int:
 
 
 def cmd_export(args) -> int:
+    from . import export  # here, not at the top: it brings folium, which the other commands do not need
+
     try:
         data = _load(args.data)
     except DataError as exc:
@@ -255,8 +257,9 @@ def cmd_export(args) -> int:
 
 def cmd_docs(args) -> int:
     from .docs import data_dictionary
+    from .files import atomic_write
 
-    export.atomic_write(args.out, data_dictionary())
+    atomic_write(args.out, data_dictionary())
     print(f"wrote {args.out}")
     return 0
 

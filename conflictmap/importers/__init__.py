@@ -36,6 +36,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from .. import schema
 from ..model import DataError, Dataset, RowIssue
@@ -49,6 +51,8 @@ from ._common import (
     read_bytes,
     read_header,
     read_text_columns,
+    string_buffers,
+    to_arrow,
 )
 
 __all__ = [
@@ -280,27 +284,86 @@ def _column_text(s: pd.Series, col: schema.Column) -> pd.Series:
     return s.fillna("").astype(str)
 
 
-def tables_csv(data: Dataset) -> dict[str, str]:
-    """Our tables as CSV text, keyed by their path in a data directory (``geodata/places.csv`` ...).
+# A field is quoted when it holds the delimiter, the quote or a line break, as the csv module does;
+# a lone "\r" is quoted too (csv.writer with lineterminator "\n" leaves it bare, and readers that
+# accept "\r" as a line ending would then split the row).
+_NEEDS_QUOTES = r'[,"\n\r]'
 
-    Always events, claims, sources and places; an optional table (stories ...) only when it has rows.
+
+def _large(value: str) -> pa.Scalar:
+    return pa.scalar(value, pa.large_string())
+
+
+_QUOTE_BYTES = np.zeros(256, dtype=bool)
+_QUOTE_BYTES[[ord(c) for c in ',"\n\r']] = True
+
+
+def _csv_field(arr: pa.Array) -> pa.Array:
+    """Quote (and double the quotes of) only the values that need it."""
+    if arr.null_count:
+        needs = pc.match_substring_regex(arr, _NEEDS_QUOTES)
+    else:
+        # The four bytes never occur inside a multi-byte UTF-8 character: find them in the raw bytes, then
+        # the values they belong to.
+        offsets, data = string_buffers(arr)
+        hits = np.flatnonzero(_QUOTE_BYTES[data[offsets[0]:offsets[-1]]]) + offsets[0]
+        mask = np.zeros(len(arr), dtype=bool)
+        mask[np.searchsorted(offsets, hits, side="right") - 1] = True
+        needs = pa.array(mask)
+    if not pc.any(needs).as_py():
+        return arr
+    some = arr.filter(needs)
+    quoted = pc.binary_join_element_wise(_large('"'), pc.replace_substring(some, '"', '""'), _large('"'), _large(""))
+    return pc.replace_with_mask(arr, needs, quoted)
+
+
+def _csv_bytes(columns: dict[str, pd.Series]) -> bytes:
+    """UTF-8 CSV (header, then one line per row, ``\n`` after each) from text columns, built in Arrow.
+
+    The bytes of ``DataFrame.to_csv(index=False, lineterminator="\n")`` (minimal quoting, quotes
+    doubled; a lone "\r" quoted too), without its per-row Python: for a 200,000-event import
+    about 1.5 s instead of 10 s.
     """
+    header = ",".join(_csv_field(pa.array(list(columns), pa.large_string())).to_pylist()) + "\n"
+    rows = len(next(iter(columns.values()))) if columns else 0
+    if not rows:
+        return header.encode("utf-8")
+    fields = [_csv_field(to_arrow(s)) for s in columns.values()]
+    # Each line ends in "\n" (added to the last field: cheaper than to the whole line), so the values
+    # buffer of the joined array is the whole body, in order.
+    fields[-1] = pc.binary_join_element_wise(fields[-1], _large(""), _large("\n"))
+    lines = pc.binary_join_element_wise(*fields, _large(","))
+    if isinstance(lines, pa.ChunkedArray):
+        lines = lines.combine_chunks()
+    offsets = np.frombuffer(lines.buffers()[1], dtype=np.int64, count=len(lines) + 1, offset=8 * lines.offset)
+    body = lines.buffers()[2][int(offsets[0]):int(offsets[-1])]
+    return header.encode("utf-8") + body.to_pybytes()
+
+
+def _tables_bytes(data: Dataset) -> dict[str, bytes]:
     out = {}
     for table in schema.TABLES.values():
         frame = getattr(data, table.name, None)
         if frame is None or (table not in IMPORTED_TABLES and frame.empty):
             continue
-        text = pd.DataFrame({c.name: _column_text(frame[c.name], c) for c in table.columns})
-        out[table.path] = text.to_csv(index=False, lineterminator="\n")
+        out[table.path] = _csv_bytes({c.name: _column_text(frame[c.name], c) for c in table.columns})
     return out
+
+
+def tables_csv(data: Dataset) -> dict[str, str]:
+    """Our tables as CSV text, keyed by their path in a data directory (``geodata/places.csv`` ...).
+
+    Always events, claims, sources and places; an optional table (stories ...) only when it has rows.
+    """
+    return {path: raw.decode("utf-8") for path, raw in _tables_bytes(data).items()}
 
 
 def tables_zip(data: Dataset) -> bytes:
     """The four tables in a zip, laid out as a data directory."""
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
-        for rel, text in tables_csv(data).items():
-            z.writestr(rel, text)
+        for rel, raw in _tables_bytes(data).items():
+            z.writestr(rel, raw)
     return buf.getvalue()
 
 
@@ -325,19 +388,19 @@ def write_tables(data: Dataset, out_dir: Path | str, *, force: bool = False) -> 
 
     out = Path(out_dir)
     check_out_dir(out, force=force)
-    texts = tables_csv(data)
+    texts = _tables_bytes(data)
     if out.is_dir() and any(out.iterdir()):
-        for rel, text in texts.items():
+        for rel, raw in texts.items():
             (out / rel).parent.mkdir(parents=True, exist_ok=True)
-            atomic_write(out / rel, text)
+            atomic_write(out / rel, raw)
         return [out / rel for rel in texts]
     out.parent.mkdir(parents=True, exist_ok=True)
     stage = out.parent / f".{out.name}.{secrets.token_hex(6)}.tmp"
     stage.mkdir()  # not mkdtemp: the data directory should get the usual permissions, not 0700
     try:
-        for rel, text in texts.items():
+        for rel, raw in texts.items():
             (stage / rel).parent.mkdir(parents=True, exist_ok=True)
-            (stage / rel).write_bytes(text.encode("utf-8"))
+            (stage / rel).write_bytes(raw)
         if out.is_dir():
             out.rmdir()
         os.rename(stage, out)

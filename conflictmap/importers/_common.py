@@ -81,7 +81,7 @@ def read_header(raw: bytes) -> list[str]:
 def read_text_columns(raw: bytes, header: list[str], name: str, issues: list[RowIssue]) -> pd.DataFrame:
     """Every column as stripped text ("" for empty), indexed by spreadsheet row number.
 
-    pyarrow parses the file (multi-threaded). If any row has the wrong number of
+    pyarrow parses the file (in C, one thread). If any row has the wrong number of
     fields, the file is re-read with the ``csv`` module so that the rows can be
     numbered exactly as a spreadsheet would; those rows are reported and skipped.
     """
@@ -96,7 +96,9 @@ def read_text_columns(raw: bytes, header: list[str], name: str, issues: list[Row
     try:
         table = pacsv.read_csv(
             pa.BufferReader(raw),
-            read_options=pacsv.ReadOptions(column_names=generated, skip_rows=1),
+            # One thread: with values that may hold line breaks, pyarrow's threaded reader took 2-3x the
+            # CPU and more wall time than one thread for a 124 MB export on this 2-core machine.
+            read_options=pacsv.ReadOptions(column_names=generated, skip_rows=1, use_threads=False),
             parse_options=pacsv.ParseOptions(newlines_in_values=True, ignore_empty_lines=False,
                                              invalid_row_handler=on_invalid),
             convert_options=pacsv.ConvertOptions(column_types=dict.fromkeys(generated, pa.string()),
@@ -107,9 +109,9 @@ def read_text_columns(raw: bytes, header: list[str], name: str, issues: list[Row
             raise UnicodeDecodeError("utf-8", b"", 0, 1, str(exc)) from exc
         raise ImportFormatError(f"{name} cannot be parsed as CSV: {exc}") from exc
     if invalid:
-        df = _read_with_csv_module(raw, width, name, issues)
+        df = _read_with_csv_module(raw, width, name, issues).apply(lambda s: s.str.strip())
     else:
-        df = table.to_pandas()
+        df = pa.table([_strip(c) for c in table.columns], names=generated).to_pandas()
         df.index = pd.RangeIndex(2, len(df) + 2)
     df.columns = header
     if df.columns.duplicated().any():
@@ -117,12 +119,50 @@ def read_text_columns(raw: bytes, header: list[str], name: str, issues: list[Row
             issues.append(RowIssue(name, 1, c, "", "column appears twice in the header; the first one is used",
                                    "warning"))
         df = df.loc[:, ~df.columns.duplicated()]
-    df = df.apply(lambda s: s.str.strip())
     first_blank = df.iloc[:, 0] == ""
     if first_blank.any():  # blank lines: a spreadsheet shows (and counts) an empty row; nothing to report
         blank = first_blank & (df[first_blank] == "").all(axis=1).reindex(df.index, fill_value=False)
         df = df[~blank]
     return df
+
+
+def string_buffers(arr: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    """(offsets, UTF-8 bytes) of a ``string``/``large_string`` array without nulls, as numpy views (no copy).
+
+    Value ``i`` is ``data[offsets[i]:offsets[i + 1]]``.
+    """
+    wide = pa.types.is_large_string(arr.type)
+    _, off_buf, data_buf = arr.buffers()
+    offsets = np.frombuffer(off_buf, dtype=np.int64 if wide else np.int32, count=len(arr) + 1, offset=0)
+    offsets = offsets[arr.offset:arr.offset + len(arr) + 1]
+    data = np.frombuffer(data_buf, dtype=np.uint8) if data_buf is not None else np.zeros(0, np.uint8)
+    return offsets, data
+
+
+# Bytes a value can start or end with when it has whitespace there: ASCII whitespace (as str.isspace, with
+# the separators 0x1c-0x1f), and any byte of a non-ASCII character (some of which are whitespace).
+_EDGE_SPACE = np.zeros(256, dtype=bool)
+_EDGE_SPACE[[9, 10, 11, 12, 13, 28, 29, 30, 31, 32]] = True
+_EDGE_SPACE[0x80:] = True
+
+
+def _may_need_strip(arr: pa.Array) -> bool:
+    """False only when no value can start or end with whitespace (looks at two bytes per value)."""
+    if arr.null_count or not len(arr):
+        return bool(arr.null_count)
+    offsets, data = string_buffers(arr)
+    filled = offsets[1:] > offsets[:-1]
+    if not filled.any():
+        return False
+    return bool(_EDGE_SPACE[data[offsets[:-1][filled]]].any() or _EDGE_SPACE[data[offsets[1:][filled] - 1]].any())
+
+
+def _strip(column: pa.ChunkedArray) -> pa.ChunkedArray:
+    """``str.strip()`` as pandas does it (``utf8_trim_whitespace``), skipped for a column whose values cannot
+    start or end with whitespace: two bytes per value are cheaper to look at than trimming every value."""
+    if not any(_may_need_strip(chunk) for chunk in column.chunks):
+        return column
+    return pc.utf8_trim_whitespace(column)
 
 
 def _read_with_csv_module(raw: bytes, width: int, name: str, issues: list[RowIssue]) -> pd.DataFrame:
@@ -336,6 +376,42 @@ def stable_id(label: str, key: str) -> str:
     return f"{slug(label) or 'place'}-{digest}"
 
 
+def slugs(labels: pa.Array, limit: int = 40) -> pa.Array:
+    """:func:`slug` of every label: ASCII labels in Arrow, the others (few, in real exports) one by one.
+
+    Unicode decomposition (NFKD) stays with Python's ``unicodedata`` so that
+    ids never depend on which Unicode version pyarrow was built with.
+    """
+    labels = pc.cast(labels, pa.large_string())
+    ascii_ = pc.fill_null(pc.string_is_ascii(labels), True).to_numpy(zero_copy_only=False)
+    out = pc.utf8_trim(pc.replace_substring_regex(pc.ascii_lower(labels), "[^a-z0-9]+", "-"), "-")
+    out = pc.utf8_trim(pc.utf8_slice_codeunits(out, 0, limit), "-")
+    if not ascii_.all():
+        others = np.flatnonzero(~ascii_)
+        done = pa.array([slug(t, limit) for t in labels.take(pa.array(others)).to_pylist()], pa.large_string())
+        out = pc.replace_with_mask(out, pa.array(~ascii_), done)
+    return out
+
+
+def stable_ids(labels: pa.Array, keys: pa.Array) -> pa.Array:
+    """:func:`stable_id` of each (label, key) pair, without a Python loop but for the hash itself."""
+    sha1 = hashlib.sha1
+    raw = b"".join([sha1(k, usedforsecurity=False).digest()
+                    for k in pc.cast(pc.cast(keys, pa.large_string()), pa.large_binary()).to_pylist()])
+    # The first 5 bytes of each 20-byte digest as 10 hex digits (hexdigest()[:10]), all at once.
+    first5 = np.frombuffer(raw, dtype=np.uint8).reshape(-1, 20)[:, :5]
+    hexed = _HEX[first5].reshape(-1)  # two ASCII digits per byte
+    digests = pa.LargeStringArray.from_buffers(len(first5), pa.py_buffer(np.arange(len(first5) + 1,
+                                                                                   dtype=np.int64) * 10),
+                                               pa.py_buffer(hexed.tobytes()))
+    readable = slugs(labels)
+    readable = pc.if_else(pc.equal(readable, ""), pa.scalar("place", pa.large_string()), readable)
+    return pc.binary_join_element_wise(readable, digests, pa.scalar("-", pa.large_string()))
+
+
+_HEX = np.frombuffer(b"".join(f"{b:02x}".encode() for b in range(256)), dtype=np.uint8).reshape(256, 2)
+
+
 def table_frame(table: schema.Table, columns: dict[str, object], index: pd.Index) -> pd.DataFrame:
     """A frame with exactly ``table``'s columns in order, all ``str``; unlisted columns are blank."""
     out = {}
@@ -417,25 +493,30 @@ def build_places(*, name: pd.Series, lat: pd.Series, lon: pd.Series, admin1: pd.
     lat_t, lon_t = float_text(lat), float_text(lon)
     key = concat([name, lat_t, lon_t, admin1, country], _SEP)
     codes, uniques = pd.factorize(key)
-    positions = pd.Series(np.arange(len(key)))
-    first = positions.groupby(codes).first().to_numpy()
-    best = pd.Series(rank.to_numpy()).groupby(codes).min().to_numpy()
-    names_first = name.to_numpy(dtype=object)[first]
-    keys = np.asarray(uniques, dtype=object)  # iterating an Arrow-backed array directly is slow
-    ids = np.array([stable_id(n, k) for n, k in zip(names_first.tolist(), keys.tolist(), strict=True)],
-                   dtype=object)
+    # Codes are numbered in order of first appearance, so each code's first row is where it is new.
+    _, first = np.unique(codes, return_index=True)
+    best = pd.Series(rank.to_numpy()).groupby(codes).min()
+    names_first = to_arrow(name).take(pa.array(first))
+    ids = stable_ids(names_first, to_arrow(pd.Series(uniques, dtype=str)))
     index = name.index[first]
+
+    def at_first(s: pd.Series) -> pd.Series:
+        return from_arrow(to_arrow(s).take(pa.array(first)), index)
+
+    def by_rank(mapping: dict[int, object]) -> pd.Series:
+        return best.map({r: str(v) for r, v in mapping.items()}).astype(str)
+
     places = table_frame(schema.PLACES, {
-        "place_id": pd.Series(ids),
-        "name_en": pd.Series(names_first),
-        "kind": pd.Series([kind_by_rank[r] for r in best]),
-        "lat": pd.Series(lat_t.to_numpy()[first]),
-        "lon": pd.Series(lon_t.to_numpy()[first]),
-        "admin1": pd.Series(admin1.to_numpy()[first]),
-        "country": pd.Series(country.to_numpy()[first]),
+        "place_id": from_arrow(ids, index),
+        "name_en": from_arrow(names_first, index),
+        "kind": by_rank(kind_by_rank),
+        "lat": at_first(lat_t),
+        "lon": at_first(lon_t),
+        "admin1": at_first(admin1),
+        "country": at_first(country),
         "coord_source": coord_source,
-        "coord_precision_m": pd.Series([str(metres_by_rank[r]) for r in best]),
+        "coord_precision_m": by_rank(metres_by_rank),
         "coord_inferred": "false",
-        "notes": pd.Series([note_by_rank[r] for r in best]),
+        "notes": by_rank(note_by_rank),
     }, index)
-    return places, pd.Series(ids[codes], index=name.index, dtype=str)
+    return places, from_arrow(ids.take(pa.array(codes)), name.index)
