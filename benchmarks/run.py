@@ -1100,7 +1100,8 @@ def main(argv: list[str] | None = None) -> int:
     if store.strip() and store.strip() not in kept:
         text += store
     if kept:
-        text = text.rstrip("\n") + "\n\n" + kept    args.out.parent.mkdir(parents=True, exist_ok=True)
+        text = text.rstrip("\n") + "\n\n" + kept
+    args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(text, encoding="utf-8")
     print(text)
     log(f"wrote {args.out} and {RESULTS}")
