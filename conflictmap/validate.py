@@ -179,36 +179,35 @@ def place_lists(place_ids: pd.Series) -> pd.Series:
 def _derive_event_columns(events: pd.DataFrame, places: pd.DataFrame, claims: pd.DataFrame) -> pd.DataFrame:
     events = events.reset_index(names="row")
     events["place_list"] = place_lists(events["place_ids"])
-    coords = places.set_index("place_id")[["lat", "lon", "coord_precision_m"]]
-    lat = coords["lat"].to_dict()
-    lon = coords["lon"].to_dict()
-    prec = coords["coord_precision_m"].to_dict()
-
-    def anchor(ids: list[str], relation: str) -> tuple[float, float]:
-        pts = [(lat.get(i, np.nan), lon.get(i, np.nan)) for i in ids]
-        if relation == "between" and len(pts) >= 2:
-            return ((pts[0][0] + pts[1][0]) / 2, (pts[0][1] + pts[1][1]) / 2)
-        if relation == "route":
-            return pts[-1]
-        return pts[0]
+    coords = places.drop_duplicates("place_id").set_index("place_id")[["lat", "lon", "coord_precision_m"]]
 
     if len(events):
         place_list = events["place_list"].tolist()
-        single = pd.Series(np.fromiter((len(xs) == 1 for xs in place_list), bool, len(place_list)),
-                           index=events.index)
+        single = np.fromiter((len(xs) == 1 for xs in place_list), bool, len(place_list))
         first = pd.Series([xs[0] if xs else None for xs in place_list], index=events.index, dtype=object)
+        # Series.map with a Series looks ids up by hash, in C: no dict of 200,000 places built in Python.
         anchors = np.empty((len(events), 2))
-        anchors[:, 0] = first.map(lat).to_numpy(dtype=float, na_value=np.nan)
-        anchors[:, 1] = first.map(lon).to_numpy(dtype=float, na_value=np.nan)
-        multi = np.flatnonzero(~single.to_numpy())
-        for i in multi:
-            anchors[i] = anchor(events.at[i, "place_list"], events.at[i, "place_relation"])
+        anchors[:, 0] = first.map(coords["lat"]).to_numpy(dtype=float, na_value=np.nan)
+        anchors[:, 1] = first.map(coords["lon"]).to_numpy(dtype=float, na_value=np.nan)
+        precision = first.map(coords["coord_precision_m"]).astype("Float64")
+        multi = np.flatnonzero(~single)
+        if len(multi):  # between/route events: a few, looked up one by one among the places they name
+            named = {p for i in multi for p in place_list[i]}
+            sub = coords[coords.index.isin(named)]
+            lat, lon, prec = sub["lat"].to_dict(), sub["lon"].to_dict(), sub["coord_precision_m"].to_dict()
+            for i in multi:
+                ids, relation = place_list[i], events.at[i, "place_relation"]
+                pts = [(lat.get(p, np.nan), lon.get(p, np.nan)) for p in ids]
+                if relation == "between" and len(pts) >= 2:
+                    anchors[i] = ((pts[0][0] + pts[1][0]) / 2, (pts[0][1] + pts[1][1]) / 2)
+                elif relation == "route":
+                    anchors[i] = pts[-1]
+                elif pts:
+                    anchors[i] = pts[0]
+                vals = [prec.get(p) for p in ids]
+                vals = [v for v in vals if v is not None and not pd.isna(v)]
+                precision.iat[i] = max(vals) if vals else pd.NA
         events["lat"], events["lon"] = anchors[:, 0], anchors[:, 1]
-        precision = first.map(prec).astype("Float64")
-        for i in multi:
-            vals = [prec.get(p) for p in events.at[i, "place_list"]]
-            vals = [v for v in vals if v is not None and not pd.isna(v)]
-            precision.iat[i] = max(vals) if vals else pd.NA
         events["coord_precision_m"] = precision
     else:
         events["lat"] = pd.Series(dtype=float)
