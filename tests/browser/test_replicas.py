@@ -171,7 +171,8 @@ def test_a_visitor_whose_replica_dies_reconnects_to_the_other_with_the_view_of_t
         assert time.monotonic() < deadline, f"no new WebSocket within {RECONNECT_TIMEOUT} s of the kill"
         page.wait_for_timeout(200)
     app.wait_idle(timeout=max(1, deadline - time.monotonic()) * 1000)
-    print(f"\nreconnected to {other} {time.monotonic() - killed_at:.1f} s after the kill")
+    print(f"\nreconnected to {other} {time.monotonic() - killed_at:.1f} s after the kill; "
+          f"script runs since, before any input: {app.runs() - runs}")
     page.get_by_text("Connection error").first.wait_for(state="hidden", timeout=TIMEOUT_MS)
     assert not [v for t, _, v in served if t > killed_at and _last_upstream(v) == first], \
         "nothing is served by the killed replica"
