@@ -14,6 +14,7 @@ import datetime as dt
 import os
 import re
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -212,3 +213,12 @@ def test_a_visitor_whose_replica_dies_reconnects_to_the_other_with_the_view_of_t
     assert len(streams) == 2, deployment.access_log.read_text()
     assert _last_upstream(streams[0][0]) == first and _last_upstream(streams[1][0]) == other
     assert streams[0][1] == streams[1][1], "the same visitor (route cookie) on both"
+
+
+def test_stopping_the_launcher_stops_nginx_and_the_replicas(deployment):
+    """Last in this module: SIGTERM (what a benchmark or systemd sends) leaves nothing listening."""
+    assert _terminate(deployment) == 0, deployment.output()
+    ports = [int(deployment.url.rsplit(":", 1)[1].strip("/"))] + [int(a.rsplit(":", 1)[1]) for a in deployment.replicas]
+    for port in ports:
+        with socket.socket() as s:
+            assert s.connect_ex(("127.0.0.1", port)) != 0, f"port {port} still answers after the launcher stopped"
