@@ -1,0 +1,1 @@
+"""Self-hosting: several Streamlit replicas behind nginx (see docs/deploy.md)."""
