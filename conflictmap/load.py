@@ -30,7 +30,7 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 
 # --- reading --------------------------------------------------------------------
 
-def _read_csv(path: Path, table: Table, label: str, issues: list[RowIssue]) -> pd.DataFrame | None:
+def read_csv_table(path: Path, table: Table, label: str, issues: list[RowIssue]) -> pd.DataFrame | None:
     if not path.exists():
         issues.append(RowIssue(label, 0, "", "", f"file not found at {path}"))
         return None
@@ -88,7 +88,7 @@ def load_dataset(data_dir: Path | str | None = None) -> Dataset:
         if table.optional and not (data_dir / table.path).exists():
             raw = empty_table(table)
         else:
-            raw = _read_csv(data_dir / table.path, table, table.path, issues)
+            raw = read_csv_table(data_dir / table.path, table, table.path, issues)
         if raw is None:
             if table.name == "events":
                 raise DataError("; ".join(str(i) for i in issues if i.file == table.path))

@@ -83,7 +83,7 @@ def validate_table(df: pd.DataFrame, table: Table, label: str, issues: list[RowI
     return out
 
 
-def _isin(values: pd.Series, valid: pd.Series) -> np.ndarray:
+def isin_text(values: pd.Series, valid: pd.Series) -> np.ndarray:
     """``values.isin(valid)`` for text columns, computed in Arrow.
 
     pandas' ``isin`` on ``str`` columns builds one Arrow scalar per value and a
@@ -94,7 +94,7 @@ def _isin(values: pd.Series, valid: pd.Series) -> np.ndarray:
         zero_copy_only=False)
 
 
-def _check_refs(df: pd.DataFrame, column: str, valid: pd.Series, label: str, target: str,
+def check_refs(df: pd.DataFrame, column: str, valid: pd.Series, label: str, target: str,
                 issues: list[RowIssue], *, is_list: bool = False) -> pd.DataFrame:
     """Set aside rows whose ``column`` names an id not in ``valid``; Python loops only over multi-id cells."""
     if df.empty:
@@ -103,7 +103,7 @@ def _check_refs(df: pd.DataFrame, column: str, valid: pd.Series, label: str, tar
     if is_list:
         multi = values.str.contains(schema.LIST_SEPARATOR, regex=False).to_numpy()
         mask = np.zeros(len(df), dtype=bool)
-        mask[~multi] = ~_isin(values[~multi].str.strip(), valid)
+        mask[~multi] = ~isin_text(values[~multi].str.strip(), valid)
         valid_set = set(pd.Series(valid, dtype=str).tolist()) if multi.any() else set()
         unknown: dict[int, list[str]] = {}
         for i in np.flatnonzero(multi):
@@ -116,7 +116,7 @@ def _check_refs(df: pd.DataFrame, column: str, valid: pd.Series, label: str, tar
             issues.append(RowIssue(label, int(df.index[i]), column, str(values.iat[i]),
                                    f"unknown {target} id(s): {', '.join(ids)}"))
     else:
-        mask = ~_isin(values, valid) & (values != "").to_numpy()
+        mask = ~isin_text(values, valid) & (values != "").to_numpy()
         for i in np.flatnonzero(mask):
             issues.append(RowIssue(label, int(df.index[i]), column, str(values.iat[i]), f"no such {target}"))
     return df[~mask] if mask.any() else df
@@ -141,8 +141,8 @@ def assemble(events: pd.DataFrame, claims: pd.DataFrame, sources: pd.DataFrame, 
         drop = (wrong_sub | backwards).to_numpy()
         events = events[~drop] if drop.any() else events
 
-    events = _check_refs(events, "source_id", sources["source_id"], ev_label, "source", issues)
-    events = _check_refs(events, "place_ids", places["place_id"], ev_label, "place", issues, is_list=True)
+    events = check_refs(events, "source_id", sources["source_id"], ev_label, "source", issues)
+    events = check_refs(events, "place_ids", places["place_id"], ev_label, "place", issues, is_list=True)
     if not events.empty:
         n_places = events["place_ids"].str.count(schema.LIST_SEPARATOR) + 1
         wrong_n = (events["place_relation"].isin(["between", "route"]) & (n_places < 2)).to_numpy()
@@ -150,16 +150,16 @@ def assemble(events: pd.DataFrame, claims: pd.DataFrame, sources: pd.DataFrame, 
             issues.append(RowIssue(ev_label, int(row), "place_ids", events.at[row, "place_ids"],
                                    f"place_relation {events.at[row, 'place_relation']!r} needs two or more places"))
         events = events[~wrong_n] if wrong_n.any() else events
-    claims = _check_refs(claims, "event_id", events["event_id"], cl_label, "event", issues)
-    claims = _check_refs(claims, "source_id", sources["source_id"], cl_label, "source", issues)
+    claims = check_refs(claims, "event_id", events["event_id"], cl_label, "event", issues)
+    claims = check_refs(claims, "source_id", sources["source_id"], cl_label, "source", issues)
 
     events = _derive_event_columns(events, places, claims)
     extra = {}
     if stories is not None and story_steps is not None:
         steps_label = schema.STORY_STEPS.path
-        story_steps = _check_refs(story_steps, "story_id", stories["story_id"], steps_label, "story", issues)
-        story_steps = _check_refs(story_steps, "event_id", events["event_id"], steps_label, "event", issues)
-        story_steps = _check_refs(story_steps, "claim_id", claims["claim_id"], steps_label, "claim", issues)
+        story_steps = check_refs(story_steps, "story_id", stories["story_id"], steps_label, "story", issues)
+        story_steps = check_refs(story_steps, "event_id", events["event_id"], steps_label, "event", issues)
+        story_steps = check_refs(story_steps, "claim_id", claims["claim_id"], steps_label, "claim", issues)
         extra = {"stories": stories.reset_index(names="row"),
                  "story_steps": story_steps.sort_values(["story_id", "step"]).reset_index(names="row")}
     return Dataset(events=events, claims=claims.reset_index(names="row"), sources=sources.reset_index(names="row"),

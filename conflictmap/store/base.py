@@ -17,7 +17,7 @@ from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 
 from .. import schema
-from ..load import Dataset, RowIssue
+from ..model import Dataset, RowIssue
 
 OPS = ("create", "update", "delete")
 EDITABLE = tuple(schema.TABLES)  # sources, places, events, claims, stories, story_steps

@@ -34,7 +34,8 @@ import pandas as pd
 
 from .. import schema
 from ..files import atomic_write, read_table_text
-from ..load import Dataset, load_dataset
+from ..load import load_dataset
+from ..model import Dataset
 from .base import (
     KEY_SEPARATOR,
     Change,

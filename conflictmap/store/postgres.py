@@ -29,8 +29,10 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.exc import IntegrityError
 
 from .. import schema
-from ..load import DataError, Dataset, RowIssue, _read_csv, assemble, load_dataset, validate_table
+from ..load import load_dataset, read_csv_table
+from ..model import DataError, Dataset, RowIssue
 from ..text import fold_digits
+from ..validate import assemble, validate_table
 from .base import (
     KEY_SEPARATOR,
     Change,
@@ -457,7 +459,7 @@ class PostgresStore(Store):
             path = data_dir / t.path
             if not path.exists():
                 continue
-            raws[name] = _read_csv(path, t, t.path, [])
+            raws[name] = read_csv_table(path, t, t.path, [])
             head = path.read_bytes()[:65536]
             formats[name] = ("\r\n" if b"\r\n" in head else "\n", head.startswith(b"\xef\xbb\xbf"))
         with self.engine.begin() as conn:

@@ -17,7 +17,8 @@ import pandas as pd
 
 from .. import schema
 from ..claims import derive_status
-from ..load import Dataset, _isin, assemble, validate_table
+from ..model import Dataset
+from ..validate import assemble, isin_text, validate_table
 from .rules import raw_frame
 
 
@@ -32,7 +33,7 @@ def _net(changes) -> dict[tuple[str, str], dict | None]:
 def _positions(column: pd.Series, ids) -> np.ndarray:
     if not ids or column.empty:
         return np.array([], dtype=int)
-    return np.flatnonzero(_isin(column, pd.Series(sorted(ids), dtype=str)))
+    return np.flatnonzero(isin_text(column, pd.Series(sorted(ids), dtype=str)))
 
 
 def _like(rows: pd.DataFrame, frame: pd.DataFrame) -> pd.DataFrame:

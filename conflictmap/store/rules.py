@@ -11,7 +11,9 @@ import numpy as np
 import pandas as pd
 
 from .. import schema
-from ..load import RowIssue, _check_refs, _empty, assemble, validate_table
+from ..model import RowIssue
+from ..model import empty_table as _empty
+from ..validate import assemble, check_refs, validate_table
 
 # (table, column, is_list) that point into each table: what a delete must check.
 REFERRERS: dict[str, list[tuple[str, str, bool]]] = {name: [] for name in schema.TABLES}
@@ -54,10 +56,10 @@ def check_row(store, table: schema.Table, values: dict[str, str], position: int)
         claims = validate_table(_empty(schema.CLAIMS), schema.CLAIMS, schema.CLAIMS.path, [])
         assemble(typed, claims, sources, places, issues)
     elif table.name == "claims":
-        typed = _check_refs(typed, "event_id", ids("events", {values["event_id"]}), table.path, "event", issues)
-        _check_refs(typed, "source_id", ids("sources", {values["source_id"]}), table.path, "source", issues)
+        typed = check_refs(typed, "event_id", ids("events", {values["event_id"]}), table.path, "event", issues)
+        check_refs(typed, "source_id", ids("sources", {values["source_id"]}), table.path, "source", issues)
     elif table.name == "story_steps":
         for col, target, label in (("story_id", "stories", "story"), ("event_id", "events", "event"),
                                    ("claim_id", "claims", "claim")):
-            typed = _check_refs(typed, col, ids(target, {values[col]}), table.path, label, issues)
+            typed = check_refs(typed, col, ids(target, {values[col]}), table.path, label, issues)
     return [i for i in issues if i.severity == "error"]
