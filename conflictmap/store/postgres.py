@@ -277,11 +277,11 @@ class PostgresStore(Store):
         t = table_def(table)
         if not ids:
             return set()
-        if len(t.key_columns) > 1:
-            return {i for i in ids if self._fetch(self._conn() or self.engine.connect(), t, i)}
-        key = TABLES[t.name].c[t.key]
 
         def run(conn):
+            if len(t.key_columns) > 1:
+                return {i for i in ids if self._fetch(conn, t, i)}
+            key = TABLES[t.name].c[t.key]
             return {r[0] for r in conn.execute(sa.select(key).where(key.in_(sorted(ids))))}
 
         if self._conn() is not None:
