@@ -22,11 +22,11 @@ def _date(s: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"expected a date as YYYY-MM-DD, instead got: {s!r}") from None
 
 
-def _data_arg(p: argparse.ArgumentParser) -> None:
+def _data_arg(p: argparse.ArgumentParser, *, database: bool = True) -> None:
+    where = "the database named by $CONFLICTMAP_DATABASE_URL when set, else " if database else ""
     p.add_argument("--data", type=Path, default=None, metavar="DIR",
                    help="data directory holding events.csv, claims.csv, sources.csv and geodata/places.csv "
-                        "(default: the database named by $CONFLICTMAP_DATABASE_URL when set, else "
-                        "$CONFLICTMAP_DATA, else the repository root)")
+                        f"(default: {where}$CONFLICTMAP_DATA, else the repository root)")
 
 
 def _database_arg(p: argparse.ArgumentParser) -> None:
@@ -158,7 +158,7 @@ def build_parser() -> argparse.ArgumentParser:
                                    "$CONFLICTMAP_GEOCODER_URL is set or --online is given. Ambiguous and flagged "
                                    "places are reported and left blank. places.csv is written atomically; on a "
                                    "geocoder failure it is left unchanged and the exit status is 1.")
-    _data_arg(p)
+    _data_arg(p, database=False)  # geocoding edits the CSV directory's places.csv, never the database
     p.add_argument("--dry-run", action="store_true", help="look everything up and report, but write nothing")
     online = p.add_mutually_exclusive_group()
     online.add_argument("--online", dest="online", action="store_const", const=True, default=None,

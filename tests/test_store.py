@@ -390,3 +390,22 @@ def test_the_database_refuses_a_dangling_reference_even_past_the_code(database):
         store.load_dir(REPO)
         with pytest.raises(sa.exc.IntegrityError), store.engine.begin() as conn:
             conn.execute(sa.text("DELETE FROM events WHERE event_id = 'ain-issa-ied'"))
+
+
+def test_open_store_follows_the_database_variable(tmp_path, monkeypatch):
+    from conflictmap.store import open_store
+
+    data = copy_seed_tables(tmp_path / "data")
+    monkeypatch.delenv("CONFLICTMAP_DATABASE_URL", raising=False)
+    monkeypatch.setenv("CONFLICTMAP_DATA", str(data))
+    with open_store() as csv_store:
+        assert isinstance(csv_store, CsvStore) and csv_store.dir == data
+    url = database_url_for_tests()
+    empty_test_database(url)
+    monkeypatch.setenv("CONFLICTMAP_DATABASE_URL", url)
+    with open_store() as db_store:
+        assert db_store.kind == "postgresql"
+        db_store.load_dir(data)
+        assert len(db_store.read().events) == len(load_dataset(data).events)
+    with open_store(data) as explicit:  # a directory named explicitly wins
+        assert isinstance(explicit, CsvStore)

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import multiprocessing as mp
+import queue
 import random
+import sys
 import time
+import types
 
 import pytest
 
@@ -60,9 +63,23 @@ def test_two_processes_editing_the_same_rows_lose_nothing(kind, tmp_path):
     barrier, results = ctx.Barrier(2), ctx.Queue()
     procs = [ctx.Process(target=editor, args=(kind, where, name, seed, barrier, results))
              for name, seed in (("editor-a", 1), ("editor-b", 2))]
-    for p in procs:
-        p.start()
-    logs = dict(results.get(timeout=600) for _ in procs)
+    # spawn re-runs the parent's __main__ in each child; under pytest that can be whatever script a test ran
+    # last (an app page), so the children start from an empty __main__.
+    main = sys.modules["__main__"]
+    sys.modules["__main__"] = types.ModuleType("__main__")
+    try:
+        for p in procs:
+            p.start()
+    finally:
+        sys.modules["__main__"] = main
+    logs, deadline = {}, time.monotonic() + 600
+    while len(logs) < len(procs):
+        try:
+            name, log = results.get(timeout=2)
+            logs[name] = log
+        except queue.Empty:
+            assert all(p.exitcode in (None, 0) for p in procs), f"an editor died: {[p.exitcode for p in procs]}"
+            assert time.monotonic() < deadline, "the editors did not finish in 10 minutes"
     for p in procs:
         p.join(timeout=60)
         assert p.exitcode == 0

@@ -111,7 +111,7 @@ class Change:
         """The event this change is about: the event itself, or a claim's event."""
         if self.table == "events":
             return self.row_id
-        if self.table in ("claims", "story_steps"):
+        if self.table == "claims":
             return (self.new or self.old or {}).get("event_id") or None
         return None
 
@@ -127,7 +127,9 @@ class Change:
 
     def describe(self) -> str:
         """One line for a history listing."""
-        head = f"#{self.change_id} {self.at} {self.who}: {self.op} {self.table} {self.row_id}"
+        head = f"#{self.change_id} {self.at} {self.who}: {self.op}"
+        if self.op in OPS:
+            head += f" {self.table} {self.row_id}"
         if self.reverts:
             head += f" (reverts #{self.reverts})"
         if self.op == "update" and self.old and self.new:
