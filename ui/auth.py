@@ -1,11 +1,114 @@
-"""Sign-in for editors (``CONFLICTMAP_EDIT=login``): Streamlit's own st.login (OpenID Connect).
+"""Sign-in for editors (``CONFLICTMAP_EDIT=login``): Streamlit's own ``st.login`` (OpenID Connect).
 
-Not built yet: until it is, nobody is an editor in login mode.
+Who is signed in comes from ``st.user`` (the provider's ID token, kept by Streamlit in a signed cookie);
+who may write is the editors list, ``CONFLICTMAP_EDITORS``: comma-separated e-mail addresses, compared
+case-insensitively. The provider is configured in the ``[auth]`` section of ``.streamlit/secrets.toml``
+(README, "Who may write"). The pure parts (:func:`parse_editors`, :func:`identity`, :func:`editor_identity`)
+take plain values so they can be tested without a provider.
 """
 
 from __future__ import annotations
 
+import functools
+import logging
+import os
+from collections.abc import Mapping
+
+import streamlit as st
+
+from .text import md_escape
+
+log = logging.getLogger("conflictmap.app")
+
+EDITORS_ENV = "CONFLICTMAP_EDITORS"
+
+
+def parse_editors(text: str | None) -> frozenset[str]:
+    """The editors list: comma-separated identities, trimmed, case-folded, empty entries dropped.
+
+    ``"Ana@Example.org, bo@example.org,"`` -> ``{"ana@example.org", "bo@example.org"}``. Unset or blank:
+    nobody may edit.
+    """
+    return frozenset(p.strip().casefold() for p in (text or "").split(",") if p.strip())
+
+
+def identity(user: Mapping[str, object]) -> str | None:
+    """Who the signed-in user is, as the history records them: their e-mail address, else their subject id.
+
+    ``user`` is ``st.user.to_dict()``: the provider's claims plus ``is_logged_in``. None when nobody is
+    signed in. An address the provider says is unverified (``email_verified`` false) is not used: anyone
+    could type an editor's address into an account that does not own it.
+    """
+    if not user.get("is_logged_in"):
+        return None
+    email = str(user.get("email") or "").strip()
+    if email and user.get("email_verified") not in (False, "false", "False"):
+        return email.casefold()  # addresses are case-insensitive in practice; one spelling in the history
+    sub = str(user.get("sub") or "").strip()
+    return sub or None
+
+
+def editor_identity(user: Mapping[str, object], editors: frozenset[str]) -> str | None:
+    """``identity(user)`` if it is in ``editors`` (from :func:`parse_editors`), else None."""
+    who = identity(user)
+    return who if who is not None and who.casefold() in editors else None
+
+
+def _current_user() -> dict:
+    """``st.user`` as a plain dict: the provider's claims and ``is_logged_in`` (empty without an ``[auth]`` section)."""
+    return st.user.to_dict()
+
 
 def signed_in_editor() -> str | None:
     """The signed-in user's identity if they may edit (listed in ``CONFLICTMAP_EDITORS``), else None."""
-    return None
+    return editor_identity(_current_user(), parse_editors(os.environ.get(EDITORS_ENV)))
+
+
+def sign_in_configured() -> bool:
+    """True when ``.streamlit/secrets.toml`` (or ``--secrets.files``) has an ``[auth]`` section."""
+    try:
+        return "auth" in st.secrets
+    except FileNotFoundError:  # Streamlit's "no secrets file" (or an unreadable one) is a FileNotFoundError
+        return False
+
+
+@functools.cache
+def _warn_not_configured() -> None:
+    # The operator's mistake, not the visitor's: the log (once) says what to do, the page only what it means.
+    log.warning("CONFLICTMAP_EDIT=login but the secrets file has no [auth] section: nobody can sign in "
+                "(README, 'Who may write')")
+
+
+def sign_in_sidebar() -> None:
+    """In ``login`` mode, the sidebar's sign-in box: who you are and whether you can edit; nothing otherwise.
+
+    Called once per run from app.py, after ``st.navigation``. Anonymous visitors see "Viewing only" and a
+    "Sign in to edit" button; a signed-in user sees "Signed in as X · you can edit" (an editor) or
+    "Signed in as X: not an editor", and "Sign out".
+    """
+    from .data import edit_mode, editor
+
+    if edit_mode() != "login":
+        return
+    box = st.sidebar.container(key="cm_sign_in")
+    if not sign_in_configured():
+        _warn_not_configured()
+        box.caption("Viewing only: sign-in is not configured on this server.")
+        return
+    user = _current_user()
+    who = identity(user)
+    if who is None:
+        box.caption("Viewing only")
+        if box.button("Sign in to edit", key="cm_sign_in_button", icon=":material/login:"):
+            st.login()
+        return
+    # Escaped, "@" too: the provider's text is not Markdown, and an address shown should not become a mailto link.
+    shown = md_escape(who).replace("@", "\\@")
+    # ui.editor() itself, not a copy of its rule: what this box says is exactly what the edit pages get.
+    if editor() is not None:
+        box.caption(f"Signed in as {shown} · you can edit")
+    else:
+        box.caption(f"Signed in as {shown}: not an editor")
+        box.caption("You can view everything, but not change it. An editor of this site can add you.")
+    if box.button("Sign out", key="cm_sign_out_button", icon=":material/logout:"):
+        st.logout()
