@@ -102,8 +102,7 @@ def sign_in_sidebar() -> None:
         if box.button("Sign in to edit", key="cm_sign_in_button", icon=":material/login:"):
             st.login()
         return
-    # Escaped, "@" too: the provider's text is not Markdown, and an address shown should not become a mailto link.
-    shown = md_escape(who).replace("@", "\\@")
+    shown = md_escape(who)  # the provider's text, never Markdown
     # ui.editor() itself, not a copy of its rule: what this box says is exactly what the edit pages get.
     if editor() is not None:
         box.caption(f"Signed in as {shown} · you can edit")
