@@ -4,7 +4,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from ui.auth import sign_in_sidebar
+from ui.signin import sign_in_sidebar
 
 # A local favicon: without one Streamlit uses the page's ":material/...:" icon, fetched from Google's
 # servers, and the app must make no request beyond its own host.
