@@ -4,6 +4,8 @@ from pathlib import Path
 
 import streamlit as st
 
+from ui.signin import sign_in_sidebar
+
 # A local favicon: without one Streamlit uses the page's ":material/...:" icon, fetched from Google's
 # servers, and the app must make no request beyond its own host.
 st.set_page_config(page_title="conflictmap", page_icon=str(Path(__file__).parent / "static" / "favicon.png"),
@@ -20,4 +22,6 @@ pages = st.navigation([
 # The filters restore themselves when the user arrives on another page (ui.filters): they need to know
 # which page this run shows, and st.navigation's return value is the public way to know it.
 st.session_state["_current_page"] = pages.url_path
+# CONFLICTMAP_EDIT=login: "Sign in to edit" / "Signed in as ..." under the navigation, on every page.
+sign_in_sidebar()
 pages.run()

@@ -112,8 +112,9 @@ def _no_proxy_opener() -> urllib.request.OpenerDirector:
 class StreamlitServer:
     """``streamlit run <script>`` on 127.0.0.1, serving ``data`` (``CONFLICTMAP_DATA``; ``None``: the seed data).
 
-    ``env`` adds variables (``CONFLICTMAP_CACHE``...); ``wrapper`` is a script run instead of
-    ``python -m streamlit`` (the profiler's). The log goes to ``log_dir/server-<name>.log``.
+    ``env`` adds variables (``CONFLICTMAP_CACHE``...); ``args`` adds options to ``streamlit run``
+    (``["--secrets.files", path]``); ``wrapper`` is a script run instead of ``python -m streamlit``
+    (the profiler's). The log goes to ``log_dir/server-<name>.log``.
     Use as a context manager (start, then stop) or call :meth:`start` and :meth:`stop`.
     """
 
@@ -122,6 +123,7 @@ class StreamlitServer:
     log_dir: Path = field(default_factory=lambda: Path(tempfile.gettempdir()))
     script: str = "app.py"
     env: dict[str, str] = field(default_factory=dict)
+    args: list[str] = field(default_factory=list)
     wrapper: str | None = None
     start_timeout: float = SERVER_START_TIMEOUT
     port: int = 0
@@ -138,7 +140,7 @@ class StreamlitServer:
                 "--server.port", str(self.port), "--server.address", "127.0.0.1",
                 "--server.headless", "true", "--browser.gatherUsageStats", "false",
                 # Others may be editing the tree: a run serves the code as it was when it started.
-                "--server.fileWatcherType", "none", "--server.runOnSave", "false"]
+                "--server.fileWatcherType", "none", "--server.runOnSave", "false", *self.args]
 
     def environment(self) -> dict[str, str]:
         env = {**os.environ, "CONFLICTMAP_BASEMAP": "offline", "PYTHONUNBUFFERED": "1",
