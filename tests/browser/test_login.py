@@ -34,6 +34,29 @@ EDITORS = f"someone@example.org,  {EDITOR_EMAIL.upper()} ,"
 SIDEBAR = '[data-testid="stSidebar"]'
 
 
+_CDN_LINK = re.compile(rb"<link[^>]*https?://[^>]*>")
+
+
+def _without_cdn_links(wsgi_app):
+    """The provider's own pages link a stylesheet on a public CDN (cosmetic); strip it, so that the sign-in
+    pages, like the app, make no request beyond 127.0.0.1 (tests/browser/test_network.py checks the session)."""
+    def app(environ, start_response):
+        captured = {}
+
+        def keep(status, headers, exc_info=None):
+            captured["status"], captured["headers"] = status, headers
+            return lambda data: None
+
+        body = b"".join(wsgi_app(environ, keep))
+        headers = captured["headers"]
+        if any(k.lower() == "content-type" and "text/html" in v for k, v in headers):
+            body = _CDN_LINK.sub(b"", body)
+            headers = [(k, str(len(body)) if k.lower() == "content-length" else v) for k, v in headers]
+        start_response(captured["status"], headers)
+        return [body]
+    return app
+
+
 @pytest.fixture(scope="module")
 def provider():
     """The OpenID Connect provider on a free port of 127.0.0.1 (a thread of this process); yields its base URL."""
@@ -48,6 +71,7 @@ def provider():
                                                               "name": "Editor"}),
              oidc_provider_mock.User(sub=IMPOSTOR_SUB, claims={"email": EDITOR_EMAIL, "email_verified": False})]
     app = oidc_provider_mock.app(user_claims=users)
+    app.wsgi_app = _without_cdn_links(app.wsgi_app)
     server = werkzeug.serving.make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True)
     thread.start()
