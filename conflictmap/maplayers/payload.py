@@ -105,7 +105,8 @@ def layer_data(events: pd.DataFrame, places: pd.DataFrame, *, selected_id: str |
     multi = mapped.index[mapped["place_relation"].isin(["between", "route"]).to_numpy()]
     paths: dict[int, list] = {}
     if len(multi):
-        coords = places.set_index("place_id")[["lat", "lon"]].dropna()
+        # A country is no point to start a route from: the path runs between the precise places only.
+        coords = places.loc[places["kind"] != "country"].set_index("place_id")[["lat", "lon"]].dropna()
         lookup = {pid: (round(la, 4), round(lo, 4)) for pid, la, lo in coords.itertuples()}
         for i, idx in enumerate(mapped.index):
             if idx in multi:
