@@ -36,13 +36,15 @@ iframe[title="streamlit_folium.st_folium"] {{height: max(320px, calc(100vh - {of
   border-radius: 8px; box-shadow: 0 2px 10px rgba(0,0,0,.25); gap: .4rem;}}
 .st-key-cm_panel:not(:has(h4)) {{width: min(340px, 30vw);}}
 """
-    if rtl:
-        css += """
-[data-testid="stMain"], [data-testid="stSidebar"], .st-key-cm_panel, [data-testid="stDataFrame"] {direction: rtl;}
-[data-testid="stMain"] p, [data-testid="stMain"] h1, [data-testid="stSidebar"] p,
-[data-testid="stSidebar"] h3, .st-key-cm_panel {text-align: right;}
-"""
     return css + "</style>"
+
+
+RTL_CSS = """<style>
+[data-testid="stMain"], [data-testid="stSidebar"], .st-key-cm_panel, [data-testid="stDataFrame"] {direction: rtl;}
+[data-testid="stMain"] p, [data-testid="stMain"] h1, [data-testid="stSidebar"] p, [data-testid="stSidebar"] h3,
+.st-key-cm_panel {text-align: right;}
+</style>"""
+"""With Arabic chosen, every page runs right to left: the main area, the sidebar, panels and tables."""
 
 
 def imprecise_events(events: pd.DataFrame, places: pd.DataFrame) -> pd.DataFrame:
