@@ -174,11 +174,17 @@ with header:
 
     # One compact row: title and count, stories, basemap, language, presentation (the map needs the height).
     lengths = story_lengths(data)
-    top = st.columns([3.4, 2.6, 1.5, 1.1, 1] if not present else [5, 2.6, 1.1, 1], vertical_alignment="center")
+    # Presenting, the count sits beside the title rather than under it: the map gets the height.
+    top = st.columns([3.4, 2.6, 1.5, 1.1, 1] if not present else [3.2, 1.8, 2.6, 1.1, 1], vertical_alignment="center")
+    count = (f"**{t('map.shown', n=len(selection), total=len(data.events))}**"
+             + (t("map.unplaced_note", n=unplaced) if unplaced else ""))
     with top[0]:
         st.title(t("map.title"))
-        st.markdown(f"**{t('map.shown', n=len(selection), total=len(data.events))}**"
-                    + (t("map.unplaced_note", n=unplaced) if unplaced else ""))
+        if not present:
+            st.markdown(count)
+    if present:
+        top[1].markdown(count)
+        top = [top[0], *top[2:]]
     if lengths:
         titles = data.stories.set_index("story_id")
         options = [None, *lengths]

@@ -12,24 +12,25 @@ import pandas as pd
 
 # Pixels above and below the map that are not the map: the page's top padding, the header row and
 # the timeline under the map (tests/browser/test_layout.py measures the result at 1366x768 and 1920x1080).
-ABOVE = {"normal": 116, "present": 84}
+ABOVE = {"normal": 116, "present": 56}
 STORY_ROW = 50
-BELOW = 100
+BELOW = {"normal": 100, "present": 92}
 
 
 def page_css(*, present: bool, story: bool, lang: str) -> str:
     """The page's layout CSS for this run."""
     mode = "present" if present else "normal"
-    offset = ABOVE[mode] + (STORY_ROW if story else 0) + BELOW
+    offset = ABOVE[mode] + (STORY_ROW if story else 0) + BELOW[mode]
     rtl = lang == "ar"
     side = "left" if rtl else "right"
     css = f"""<style>
-.block-container {{padding: {"1rem" if present else "3.3rem"} 1rem .3rem 1rem !important; max-width: 100% !important;}}
+.block-container {{padding: {".4rem" if present else "3.3rem"} 1rem .3rem 1rem !important; max-width: 100% !important;}}
 header[data-testid="stHeader"] {{background: transparent !important; height: 2.8rem !important;}}
 .block-container h1 {{font-size: 1.3rem !important; padding: 0 !important; line-height: 1.2 !important;
   white-space: nowrap; overflow: hidden; text-overflow: ellipsis;}}
 .block-container h1 + div, .block-container [data-testid="stHeadingWithActionElements"] {{margin: 0;}}
 iframe[title="streamlit_folium.st_folium"] {{height: max(320px, calc(100vh - {offset}px)) !important;}}
+{'[data-testid="stMain"] [data-testid="stVerticalBlock"] {gap: .4rem;}' if present else ''}
 .st-key-cm_panel {{position: fixed; top: {ABOVE[mode] + (STORY_ROW if story else 0)}px;
   {side}: 1.6rem; width: min(430px, 36vw); max-height: calc(100vh - {offset + 20}px);
   overflow-y: auto; z-index: 99; background: rgba(255,255,255,.97); padding: .5rem .7rem;
