@@ -56,10 +56,13 @@ EN: dict[str, str] = {
     "filters.heading": "Filters", "filters.type": "Event type", "filters.status": "Status",
     "filters.actor": "Actor or claimant", "filters.search": "Search (Arabic or English)",
     "filters.search_placeholder": "e.g. هجين, Hajin, SOHR, منسوب",
-    "filters.no_events": "No events loaded.",
+    "filters.no_events": "No events loaded.", "filters.choose": "Choose options",
     # statuses
     "status.contested": "Contested", "status.corroborated": "Corroborated", "status.single_source": "Single source",
     "status.denied": "Denied", "status.unverified": "Unverified", "status.no_claims": "No claims",
+    # the map's own buttons
+    "view.syria": "Syria", "view.syria_help": "Re-centre on Syria", "view.fit": "Fit all",
+    "view.fit_help": "Fit every shown event, including those outside Syria",
     # the legend on the map
     "legend.title": "Status (from the claims)", "legend.approximate": "approximate place",
     "legend.between": "between two places", "legend.route": "route, in order",
@@ -96,7 +99,7 @@ AR: dict[str, str] = {
     "map.zoom_to": "تكبير إلى هذا الحدث", "map.close_event": "إغلاق هذا الحدث",
     "map.click_hint": "انقر علامة (أو خطًا) على الخريطة لتقرأ من أكّد الحدث ومن نفاه ومن اكتفى بالإقرار بالتقارير.",
     "map.off_map": "{n} من الأحداث المعروضة خارج خريطة سوريا ({names}). تخرج مساراتها من الإطار بسهم؛ "
-                   "اضغط **Fit all** على الخريطة لإظهارها.",
+                   "اضغط **إظهار الكل** على الخريطة لإظهارها.",
     "map.outside_frame": "خارج الإطار",
     "map.cdn": "تُحمَّل نصوص الخريطة من شبكات عامة (النسخ المحلية غير مثبتة: شغّل "
                "`python -m conflictmap assets install`).",
@@ -115,10 +118,12 @@ AR: dict[str, str] = {
     "filters.heading": "عوامل التصفية", "filters.type": "نوع الحدث", "filters.status": "الحالة",
     "filters.actor": "الطرف أو صاحب الرواية", "filters.search": "بحث (بالعربية أو الإنجليزية)",
     "filters.search_placeholder": "مثلًا: هجين، Hajin، المرصد، منسوب",
-    "filters.no_events": "لم تُحمَّل أي أحداث.",
+    "filters.no_events": "لم تُحمَّل أي أحداث.", "filters.choose": "اختر",
     "status.contested": "متنازع عليه", "status.corroborated": "مؤكَّد من أكثر من مصدر",
     "status.single_source": "مصدر واحد", "status.denied": "منفي", "status.unverified": "غير متحقق منه",
     "status.no_claims": "لا روايات",
+    "view.syria": "سوريا", "view.syria_help": "إعادة التمركز على سوريا", "view.fit": "إظهار الكل",
+    "view.fit_help": "إظهار كل الأحداث المعروضة، بما فيها تلك الواقعة خارج سوريا",
     "legend.title": "الحالة (بحسب الروايات)", "legend.approximate": "مكان تقريبي",
     "legend.between": "بين مكانين", "legend.route": "مسار، بالترتيب",
     "legend.toggle": "مفتاح الخريطة", "legend.stack": "عدة أحداث في مكان واحد (موزعة حوله)",

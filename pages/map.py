@@ -26,13 +26,13 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 import ui
-from conflictmap.geo import SYRIA_CENTER, SYRIA_ZOOM, in_view, outside_bounds
+from conflictmap.geo import SYRIA_CENTER, SYRIA_ZOOM, country_only, in_view, outside_bounds
 from conflictmap.maplayers import BASEMAPS, POINT_LIMIT, event_layers
 from conflictmap.select import apply_filters
 from conflictmap.stories import step_view, story_lengths, story_path
 from conflictmap.viewstate import LANGUAGES
 from ui.i18n import t
-from ui.layout import imprecise_events, page_css
+from ui.layout import page_css
 from ui.timeline import timeline
 
 PICK_LIMIT = 200
@@ -64,7 +64,7 @@ lang = ss.get("lang") or "en"
 basemap = ui.recall("basemap", ui.offline_default(), allowed=tuple(BASEMAPS))
 
 placed = selection["lat"].notna()
-imprecise = imprecise_events(selection, data.places)  # country-level: listed beside the map, never a dot
+imprecise = selection[country_only(selection, data.places)]  # country-level: listed beside the map, never a dot
 if len(imprecise):
     placed &= ~selection["event_id"].isin(imprecise["event_id"])
 mapped = selection if placed.all() else selection[placed]
@@ -175,7 +175,7 @@ with header:
     # One compact row: title and count, stories, basemap, language, presentation (the map needs the height).
     lengths = story_lengths(data)
     # Presenting, the count sits beside the title rather than under it: the map gets the height.
-    top = st.columns([3.4, 2.6, 1.5, 1.1, 1] if not present else [3.2, 1.8, 2.6, 1.1, 1], vertical_alignment="center")
+    top = st.columns([3.4, 2.4, 1.5, 1.3, 1] if not present else [3.2, 1.8, 2.4, 1.3, 1], vertical_alignment="center")
     count = (f"**{t('map.shown', n=len(selection), total=len(data.events))}**"
              + (t("map.unplaced_note", n=unplaced) if unplaced else ""))
     with top[0]:
@@ -198,6 +198,8 @@ with header:
             label_visibility="collapsed", key=pick_key, on_change=pick_story, args=(pick_key,))
     rest = top[2:]
     if not present:
+        # The basemaps keep their own (proper) names in both languages: a widget whose option labels change
+        # between runs loses its value in Streamlit.
         rest[0].selectbox(t("map.basemap"), list(BASEMAPS), format_func=lambda k: BASEMAPS[k][0], key="basemap",
                           label_visibility="collapsed", on_change=ui.keep, args=("basemap",),
                           help=t("map.basemap_help"))

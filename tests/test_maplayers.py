@@ -111,7 +111,8 @@ def test_layer_payload_is_valid_json(seed):
     layer = layer_payload(html)
     assert layer, "event data not found in the map script"
     payload = layer[1]
-    assert len(payload["id"]) == seed.events["lat"].notna().sum()
+    # The export leaves the three country-level seed events off the map (geo.country_only, issue 15).
+    assert len(payload["id"]) == seed.events["lat"].notna().sum() - 3
 
 
 @pytest.mark.parametrize("basemap", ["offline", "osm", "carto", "satellite"])
@@ -252,3 +253,23 @@ def test_map_view_reads_st_folium_state():
     assert map_view({"zoom": 6, "bounds": {"_southWest": {"lat": None, "lng": None},
                                            "_northEast": {"lat": None, "lng": None}}}) is None
     assert map_view(None) is None
+
+
+def test_export_and_app_leave_country_level_events_off_the_map_and_fan_out_the_rest(seed):
+    from conflictmap.geo import country_only
+    from conflictmap.maplayers import standalone_map
+    from tests.conftest import layer_payload
+
+    html = standalone_map(seed.events, seed.places).get_root().render()
+    _, data, _ = layer_payload(html)
+    only = set(seed.events.loc[country_only(seed.events, seed.places), "event_id"])
+    assert only == {"army-collapse", "assad-planned-departure", "detainees-released"}
+    assert not only & set(data["id"])
+    # Everything else with a coordinate is drawn, and the export carries the same drawing code as the app
+    # (the fan-out of events that share a spot included).
+    placed = seed.events.loc[seed.events["lat"].notna(), "event_id"]
+    assert sorted(data["id"]) == sorted(set(placed) - only)
+    assert "function spread(group, items)" in html
+    # A route that starts at "Syria" (a country) is drawn from its first precise place only: no path at all here.
+    i = data["id"].index("assad-leaves-by-plane")
+    assert str(i) not in data["p"]

@@ -9,7 +9,7 @@ import streamlit as st
 from conflictmap.model import Dataset
 from conflictmap.select import Filters, facets
 
-from .i18n import t
+from .i18n import lang, t
 from .state import keep, uninterrupted
 
 FILTER_KEYS = ("f_dates", "f_types", "f_status", "f_actors", "f_text")
@@ -71,7 +71,8 @@ def sidebar_filters(data: Dataset) -> Filters:
     if len(clusters) > 1:
         sb.caption(t("filters.jump"))
         for i, (a, b, n) in enumerate(clusters):
-            label = f"{a:%b %Y}" if (a.year, a.month) == (b.year, b.month) else f"{a:%b %Y} – {b:%b %Y}"
+            fmt = "%Y-%m" if lang() == "ar" else "%b %Y"  # month names are English; numbers read in both
+            label = a.strftime(fmt) if (a.year, a.month) == (b.year, b.month) else f"{a:{fmt}} – {b:{fmt}}"
             sb.button(t("filters.period", label=label, n=n), key=f"jump{i}", help=f"{a} to {b}", on_click=_jump,
                       args=(a, b), width="stretch")
         sb.button(t("filters.all_dates"), key="jump_all", on_click=_jump, args=(lo, hi), width="stretch")
@@ -79,10 +80,13 @@ def sidebar_filters(data: Dataset) -> Filters:
                                    on_change=keep, args=("f_dates",),
                                    help=t("filters.window_help"))
     sb.markdown(f"### {t('filters.heading')}")
-    types = sb.multiselect(t("filters.type"), fc.event_types, key="f_types", on_change=keep, args=("f_types",))
+    types = sb.multiselect(t("filters.type"), fc.event_types, key="f_types", on_change=keep, args=("f_types",),
+                          placeholder=t("filters.choose"))
     statuses = sb.multiselect(t("filters.status"), fc.statuses, key="f_status", on_change=keep, args=("f_status",),
+                          placeholder=t("filters.choose"),
                               format_func=lambda s: t(f"status.{s}"))
-    actors = sb.multiselect(t("filters.actor"), fc.actors, key="f_actors", on_change=keep, args=("f_actors",))
+    actors = sb.multiselect(t("filters.actor"), fc.actors, key="f_actors", on_change=keep, args=("f_actors",),
+                          placeholder=t("filters.choose"))
     text = sb.text_input(t("filters.search"), key="f_text", on_change=keep, args=("f_text",),
                          placeholder=t("filters.search_placeholder"))
     return Filters(date_from=date_from, date_to=date_to, event_types=tuple(types), statuses=tuple(statuses),

@@ -9,7 +9,9 @@ from conflictmap.i18n import t as _t
 
 def lang() -> str:
     """The language the user chose on the map page ("en" or "ar"), kept across pages."""
-    value = st.session_state.get("lang") or st.session_state.get("_keep_lang") or "en"
+    # A shared link's ?lang= counts before the map page has applied it (app.py draws the navigation first).
+    value = (st.session_state.get("lang") or st.session_state.get("_keep_lang")
+             or st.query_params.get("lang") or "en")
     return value if value in ("en", "ar") else "en"
 
 

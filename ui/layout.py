@@ -8,21 +8,18 @@ with its own scroll bar. Direction: with Arabic chosen the whole app is right-to
 
 from __future__ import annotations
 
-import pandas as pd
-
 # Pixels above and below the map that are not the map: the page's top padding, the header row and
 # the timeline under the map (tests/browser/test_layout.py measures the result at 1366x768 and 1920x1080).
-ABOVE = {"normal": 116, "present": 56}
+ABOVE = {"normal": 116, "present": 54}
 STORY_ROW = 50
-BELOW = {"normal": 100, "present": 92}
+BELOW = {"normal": 92, "present": 80}
 
 
 def page_css(*, present: bool, story: bool, lang: str) -> str:
     """The page's layout CSS for this run."""
     mode = "present" if present else "normal"
     offset = ABOVE[mode] + (STORY_ROW if story else 0) + BELOW[mode]
-    rtl = lang == "ar"
-    side = "left" if rtl else "right"
+    side = "right"  # also in Arabic: Streamlit keeps the sidebar on the left, and the panel must not cover it
     css = f"""<style>
 .block-container {{padding: {".4rem" if present else "3.3rem"} 1rem .3rem 1rem !important; max-width: 100% !important;}}
 header[data-testid="stHeader"] {{background: transparent !important; height: 2.8rem !important;}}
@@ -46,15 +43,3 @@ RTL_CSS = """<style>
 .st-key-cm_panel {text-align: right;}
 </style>"""
 """With Arabic chosen, every page runs right to left: the main area, the sidebar, panels and tables."""
-
-
-def imprecise_events(events: pd.DataFrame, places: pd.DataFrame) -> pd.DataFrame:
-    """Events known only at country level (every place of theirs is a country): listed beside the map
-    under "without a precise place", never drawn as a dot in the middle of the country."""
-    if events.empty:
-        return events
-    countries = set(places.loc[places["kind"] == "country", "place_id"])
-    if not countries:
-        return events.iloc[:0]
-    only = events["place_list"].map(lambda ids: bool(ids) and all(p in countries for p in ids))
-    return events[only.to_numpy(bool)]

@@ -185,10 +185,10 @@ class ViewControl(MacroElement):
               L.DomEvent.on(b, 'click', function (e) { L.DomEvent.stop(e); act(); });
               return b;
             }
-            button('Syria', 'Re-centre on Syria', function () {
+            button({{ this.syria_json }}, {{ this.syria_help_json }}, function () {
               map.setView({{ this.center_json }}, {{ this.zoom }});
             });
-            var fit = button('Fit all', 'Fit every shown event, including those outside Syria', function () {
+            var fit = button({{ this.fit_json }}, {{ this.fit_help_json }}, function () {
               if (window.cmFit) { map.fitBounds(window.cmFit, {padding: [30, 30], maxZoom: {{ this.max_zoom }}}); }
             });
             fit.disabled = !window.cmFit;
@@ -201,9 +201,11 @@ class ViewControl(MacroElement):
         {% endmacro %}
     """)
 
-    def __init__(self) -> None:
+    def __init__(self, lang: str = "en") -> None:
         super().__init__()
         self._name = "ViewControl"
+        for k in ("syria", "syria_help", "fit", "fit_help"):
+            setattr(self, f"{k}_json", json_for_script(t(f"view.{k}", lang)))
         self.center_json = json_for_script(list(SYRIA_CENTER))
         self.zoom = int(SYRIA_ZOOM)
         self.max_zoom = FIT_MAX_ZOOM
@@ -269,7 +271,7 @@ def base_map(basemap: str = "offline", *, basemap_url: str = BASEMAP_URL, basema
     arrows._id = "arrows"
     m.add_child(arrows)
     if view_buttons:
-        view = ViewControl()
+        view = ViewControl(lang)
         view._id = "view"
         m.add_child(view)
     if url is None:

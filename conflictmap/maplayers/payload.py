@@ -16,7 +16,7 @@ from branca.element import MacroElement
 from jinja2 import Template
 
 from ..claims import STATUS_COLOURS, STATUS_LABELS
-from ..geo import SYRIA_ZOOM, cell_size_deg, fit_bounds, in_view
+from ..geo import SYRIA_ZOOM, cell_size_deg, country_only, fit_bounds, in_view
 from ..schema import STATUSES
 from ..text import escape, json_for_script
 from .elements import BASEMAP_URL, LAYERS_JS_FILE, StoryPath, base_map
@@ -181,5 +181,6 @@ def standalone_map(events: pd.DataFrame, places: pd.DataFrame, *, basemap_url: s
     m = base_map(basemap, basemap_url=basemap_url, layers_js=None)
     code = LAYERS_JS_FILE.read_text(encoding="utf-8").replace("</", "<\\/")
     m.get_root().header.add_child(folium.Element(f"<script>{code}</script>"), name="conflictmap_layers")
-    event_layers(events, places).add_to(m)
+    # As in the app: events known only at country level are not drawn as a dot (geo.country_only).
+    event_layers(events[~country_only(events, places)], places).add_to(m)
     return m

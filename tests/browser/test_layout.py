@@ -84,7 +84,7 @@ def test_every_event_at_a_shared_place_is_reached_by_a_click(open_app, seed_serv
     at = seed.events[(seed.events["lat"].round(4) == round(p["lat"], 4))
                      & (seed.events["lon"].round(4) == round(p["lon"], 4))]
     assert len(at) >= 2, f"the seed data should put several events at {place}"
-    app.map_eval("(map, L, ll) => map.setView(ll, 8, {animate: false})", [float(p["lat"]), float(p["lon"])])
+    app.map_eval("(map, L, ll) => { map.setView(ll, 8, {animate: false}); }", [float(p["lat"]), float(p["lon"])])
     app.wait_idle()
     app.wait_map()
     drawn = fanned(app, float(p["lat"]), float(p["lon"]))
@@ -145,7 +145,7 @@ def test_timeline_plays_the_window_through_time_and_stops(open_app, seed_server)
 def test_arabic_interface_runs_right_to_left(open_app, seed_server):
     app = open_at(open_app, seed_server, 1366, 768)
     runs = app.runs()
-    app.page.get_by_role("button", name="عربي").click()
+    app.page.get_by_test_id("stBaseButton-segmented_control").filter(has_text="عربي").click()
     app.wait_rerun(runs)
     app.wait_map()
     page = app.page
