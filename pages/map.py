@@ -189,7 +189,7 @@ with header:
         titles = data.stories.set_index("story_id")
         options = [None, *lengths]
         story = ss.get("story") if ss.get("story") in options else None
-        pick_key = f"story_pick_{story}"
+        pick_key = f"story_pick_{story}_{lang}"  # a new widget when the language changes: its labels change
         top[1].selectbox(
             t("map.story"), options, index=options.index(story),
             format_func=lambda sid: t("map.stories") if sid is None else

@@ -3,6 +3,8 @@
 
     python scripts/screenshot.py                # docs/screenshot-map.png
     python scripts/screenshot.py --ledger       # ... and docs/screenshot-ledger.png (Ain Issa's claim ledger)
+    python scripts/screenshot.py --views        # ... and the map page at 1366x768 and 1920x1080, presenting,
+                                                # a story step zoomed in, and the Arabic interface
 
 It starts ``streamlit run app.py`` on a free port on 127.0.0.1 (or uses ``--url``),
 opens the map page in headless Chromium (the ``chromium`` on PATH, never a downloaded
@@ -54,6 +56,16 @@ IDLE_JS = """() => {
 }"""  # no skeletons: on a first visit the widgets' code loads a moment after the run ends
 
 
+# (file name, viewport, path and query): the screens issue 15 asks to see.
+VIEWS = [
+    ("screenshot-map-1366x768", (1366, 768), ""),
+    ("screenshot-map-1920x1080", (1920, 1080), ""),
+    ("screenshot-present-1920x1080", (1920, 1080), "?present=1"),
+    ("screenshot-story-step", (1366, 768), "?story=ain-issa&step=2"),
+    ("screenshot-arabic-1366x768", (1366, 768), "?lang=ar"),
+]
+
+
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     ap = argparse.ArgumentParser(
         description="Regenerate docs/screenshot-map.png (and, with --ledger, docs/screenshot-ledger.png) from the "
@@ -62,6 +74,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     ap.add_argument("--ledger", action="store_true",
                     help=f"also write screenshot-ledger.png: the map with the {LEDGER_EVENT} event clicked, and its "
                          "claim ledger beside it")
+    ap.add_argument("--views", action="store_true",
+                    help="also write " + ", ".join(f"{name}.png" for name, *_ in VIEWS))
     ap.add_argument("--data", type=Path, default=None,
                     help="data directory for the app (CONFLICTMAP_DATA; default: the repository's seed data)")
     ap.add_argument("--url", default=None,
@@ -199,10 +213,21 @@ def take(args: argparse.Namespace, url: str) -> list[Path]:
                 page.wait_for_function(MAP_READY_JS, timeout=TIMEOUT_MS)
                 page.mouse.move(1, 1)
                 out = args.out_dir / "screenshot-ledger.png"
-                # The map and the ledger beside it (the columns block that holds the map).
-                save(page, out, full_page=True,
-                     element=f'[data-testid="stHorizontalBlock"]:has({MAP_IFRAME}):has([data-testid="stHtml"])')
+                save(page, out, full_page=False)  # the map, and the ledger's panel over its right side
                 written.append(out)
+            for name, (width, height), query in VIEWS if args.views else []:
+                view = ctx.new_page()
+                view.set_viewport_size({"width": width, "height": height})
+                view.goto(url + query)
+                view.wait_for_function(MAP_READY_JS, timeout=TIMEOUT_MS)
+                view.wait_for_function(IDLE_JS, timeout=TIMEOUT_MS)
+                view.wait_for_timeout(1500)  # a story's flight to its step
+                view.wait_for_function(IDLE_JS, timeout=TIMEOUT_MS)
+                view.mouse.move(1, 1)
+                out = args.out_dir / f"{name}.png"
+                save(view, out, full_page=False)
+                written.append(out)
+                view.close()
         finally:
             browser.close()
     if blocked:

@@ -283,7 +283,7 @@ def test_choosing_a_story_opens_its_first_step_in_the_same_run(app, seed):
 
     at = app.run()
     story = next(iter(story_lengths(seed)))
-    at.selectbox(key="story_pick_None").select_index(1).run()  # the first story (0 is "choose one")
+    at.selectbox(key="story_pick_None_en").select_index(1).run()  # the first story (0 is "choose one")
     sv = step_view(seed, story, 1)
     assert at.session_state["story"] == story and at.session_state["story_step"] == 1
     assert sv.caption_en[:40] in html_text(at)

@@ -1,6 +1,8 @@
 """Render the map to HTML and inspect it, as folium's own tests do."""
 
 
+import re
+
 import pytest
 
 from conflictmap.geo import outside_bounds
@@ -217,8 +219,21 @@ def test_fit_all_reaches_moscow_and_is_off_with_nothing_shown(seed):
 
 def test_the_map_carries_its_view_buttons_from_constants():
     html = base_map().get_root().render()
-    assert "'Syria'" in html and "'Fit all'" in html and "cmFitButton" in html
+    assert '"Syria"' in html and '"Fit all"' in html and "cmFitButton" in html   # from the catalogue (i18n)
     assert base_map().get_root().render() == html           # identical on every run: the view is kept
+    arabic = base_map(lang="ar").get_root().render()
+    assert '"\u0633\u0648\u0631\u064a\u0627"' in arabic or '"سوريا"' in arabic   # "Syria" in Arabic
+
+
+def test_offline_basemap_names_towns_in_arabic_and_english():
+    from conflictmap.maplayers.towns import syrian_towns
+    towns = {t[0]: t for t in syrian_towns()}
+    assert len(towns) > 50
+    aleppo = towns["Aleppo"]
+    assert aleppo[1] and re.search(r"[\u0600-\u06FF]", aleppo[1]) and aleppo[4] > 1_000_000
+    html = base_map().get_root().render()
+    assert "cm-towns" in html and "Aleppo" in html
+    assert "cm-towns" not in base_map("osm").get_root().render()  # tiles have their own names
 
 
 def test_every_explicit_move_differs_from_the_one_before_even_to_the_same_place():

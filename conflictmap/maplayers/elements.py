@@ -54,6 +54,10 @@ MAP_CSS = ("<style>#map_div{height:100vh!important}body{margin:0;overflow:hidden
            ".cm-legend summary::before{content:'\\25B8 '}.cm-legend[open] summary::before{content:'\\25BE '}"
            ".cm-stack{font:700 11px/18px sans-serif;color:#fff;background:#333;border-radius:9px;text-align:center;"
            "border:1px solid #fff}"
+           # The name sits under a small dot, clear of the ring that events at the same place fan out on.
+           ".cm-town i{position:absolute;left:-2px;top:-2px;width:4px;height:4px;border-radius:50%;background:#6b5d4f}"
+           ".cm-town div{position:absolute;transform:translate(-50%,6px);white-space:nowrap;"
+           "font:600 11px/1.15 sans-serif;color:#4a4036;text-align:center;text-shadow:0 0 3px #fff,0 0 3px #fff}"
            ".cm-arrow{color:#222;font-size:16px;line-height:16px;"
            "text-shadow:0 0 2px #fff}"
            ".cm-view button{display:block;width:100%;height:30px;padding:0 9px;border:0;border-bottom:1px solid #ccc;"
@@ -245,7 +249,7 @@ class BasemapLayer(MacroElement):
 def base_map(basemap: str = "offline", *, basemap_url: str = BASEMAP_URL, basemap_data: dict | None = None,
              height: str = "100%", legend_scale: float = 1.0, legend_bottom: int = 56,
              legend: bool = True, view_buttons: bool = True, layers_js: str | None = "app",
-             lang: str = "en") -> folium.Map:
+             lang: str = "en", towns: bool = True) -> folium.Map:
     """The map with no events on it. Identical output for identical arguments.
 
     ``layers_js`` is the URL of the script the event layers call: ``"app"`` (default) for the app's
@@ -278,6 +282,11 @@ def base_map(basemap: str = "offline", *, basemap_url: str = BASEMAP_URL, basema
         bm = BasemapLayer(basemap_url, data=basemap_data)
         bm._id = "basemap"
         m.add_child(bm)
+        if towns:
+            from .towns import TownsLayer  # GeoNames towns: context for the offline borders
+            tl = TownsLayer(lang)
+            tl._id = "towns"
+            m.add_child(tl)
     else:
         tiles = folium.TileLayer(tiles=url, attr=attribution, name=name, max_zoom=18)
         tiles._id = "tiles"

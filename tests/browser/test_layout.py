@@ -145,7 +145,7 @@ def test_timeline_plays_the_window_through_time_and_stops(open_app, seed_server)
 def test_arabic_interface_runs_right_to_left(open_app, seed_server):
     app = open_at(open_app, seed_server, 1366, 768)
     runs = app.runs()
-    app.page.get_by_test_id("stBaseButton-segmented_control").filter(has_text="عربي").click()
+    app.page.get_by_role("radio", name="عربي").click()
     app.wait_rerun(runs)
     app.wait_map()
     page = app.page
