@@ -17,6 +17,11 @@ reserved above the map and filled after it, and every action that changes
 the map (the header's buttons, the story and event pickers) is a callback,
 which runs before the script; a click on the map is read from session state
 before anything is drawn.
+
+Layout (issue 15): the map takes the screen's height (ui.layout.page_css sets its iframe to
+``calc(100vh - ...)``), the event panel is a fixed container over the map's right side, and the
+timeline (ui.timeline) sits under the map, writing the same ``f_dates`` state as the sidebar slider.
+Events known only at country level are listed in the panel, not drawn (geo.country_only).
 """
 
 import html

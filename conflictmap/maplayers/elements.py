@@ -193,7 +193,9 @@ class ViewControl(MacroElement):
               map.setView({{ this.center_json }}, {{ this.zoom }});
             });
             var fit = button({{ this.fit_json }}, {{ this.fit_help_json }}, function () {
-              if (window.cmFit) { map.fitBounds(window.cmFit, {padding: [30, 30], maxZoom: {{ this.max_zoom }}}); }
+              // A margin that grows with the map (a full-screen map has room), and room for a fanned-out ring.
+              var size = map.getSize(), pad = L.point(Math.max(30, size.x * 0.07), Math.max(30, size.y * 0.07));
+              if (window.cmFit) { map.fitBounds(window.cmFit, {padding: pad, maxZoom: {{ this.max_zoom }}}); }
             });
             fit.disabled = !window.cmFit;
             window.cmFitButton = fit;
