@@ -152,7 +152,7 @@ with left:
         returned_objects=["last_active_drawing", "last_object_clicked", "center", "zoom", "bounds"],
     )
     # The timeline sets the sidebar slider's state (f_dates) in a callback: see ui.timeline.
-    timeline(data, (filters.date_from, filters.date_to), lang)
+    timeline(data, (filters.date_from, filters.date_to), lang, compact=present)
     # Notices go below the map: an element appearing or vanishing above it would not move the map's
     # iframe (the header is one container), but it would push the map down the screen.
     if len(off_map):

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 # Pixels above and below the map that are not the map: the page's top padding, the header row and
 # the timeline under the map (tests/browser/test_layout.py measures the result at 1366x768 and 1920x1080).
-ABOVE = {"normal": 116, "present": 54}
-STORY_ROW = 50
-BELOW = {"normal": 92, "present": 80}
+ABOVE = {"normal": 116, "present": 58}
+STORY_ROW = 84  # the step buttons and a caption of up to two lines
+BELOW = {"normal": 98, "present": 60}
 
 
 def page_css(*, present: bool, story: bool, lang: str) -> str:
@@ -27,7 +27,7 @@ header[data-testid="stHeader"] {{background: transparent !important; height: 2.8
   white-space: nowrap; overflow: hidden; text-overflow: ellipsis;}}
 .block-container h1 + div, .block-container [data-testid="stHeadingWithActionElements"] {{margin: 0;}}
 iframe[title="streamlit_folium.st_folium"] {{height: max(320px, calc(100vh - {offset}px)) !important;}}
-{'[data-testid="stMain"] [data-testid="stVerticalBlock"] {gap: .4rem;}' if present else ''}
+{'[data-testid="stMain"] [data-testid="stVerticalBlock"] {gap: .25rem;}' if present else ''}
 .st-key-cm_panel {{position: fixed; top: {ABOVE[mode] + (STORY_ROW if story else 0)}px;
   {side}: 1.6rem; width: min(430px, 36vw); max-height: calc(100vh - {offset + 20}px);
   overflow-y: auto; z-index: 99; background: rgba(255,255,255,.97); padding: .5rem .7rem;

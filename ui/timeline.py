@@ -59,8 +59,11 @@ def _changed() -> None:
     keep("f_dates")
 
 
-def timeline(data: Dataset, window: tuple[dt.date, dt.date], lang: str) -> None:
-    """Draw the timeline for ``window`` (the current ``f_dates``); a change the user makes there sets ``f_dates``."""
+def timeline(data: Dataset, window: tuple[dt.date, dt.date], lang: str, *, compact: bool = False) -> None:
+    """Draw the timeline for ``window`` (the current ``f_dates``); a change the user makes there sets ``f_dates``.
+
+    ``compact`` (presenting): one row, Play and the speed beside the track, no period or zoom buttons.
+    """
     fc = facets(data)
     if fc.first_day is None:
         return
@@ -70,7 +73,7 @@ def timeline(data: Dataset, window: tuple[dt.date, dt.date], lang: str) -> None:
                first=fc.first_day.isoformat(), last=fc.last_day.isoformat(),
                window=[window[0].isoformat(), window[1].isoformat()], periods=periods,
                speeds=[[s, t(f"timeline.speed_{s}", lang)] for s in SPEEDS], interval=INTERVAL_MS,
-               lang=lang, dir="rtl" if lang == "ar" else "ltr",
+               lang=lang, dir="rtl" if lang == "ar" else "ltr", compact=compact,
                labels={k: t(f"timeline.{k}", lang) for k in ("play", "pause", "speed", "zoom_in", "zoom_out",
                                                                "all_dates", "window", "periods")},
                key=KEY, default=None, on_change=_changed)
