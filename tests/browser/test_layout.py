@@ -162,3 +162,21 @@ def test_arabic_interface_runs_right_to_left(open_app, seed_server):
     assert timeline.locator("html").get_attribute("dir") == "rtl"
     assert "تشغيل" in timeline.locator("#play").inner_text()
     assert page.locator("h1").first.inner_text() == "الأحداث والروايات المتضاربة حولها"
+
+
+def test_a_row_of_the_events_table_opens_its_event_on_the_map(open_app, seed_server, seed):
+    app = open_app(seed_server)
+    app.go_to_page("Events")
+    table = app.page.locator('[data-testid="stDataFrame"]')
+    table.wait_for()
+    app.page.wait_for_timeout(1000)  # the grid draws on a canvas a moment after it is attached
+    box = table.bounding_box()
+    runs = app.runs()
+    app.page.mouse.click(box["x"] + 15, box["y"] + 35 + 17)  # the first row's selection cell
+    app.wait_rerun(runs)
+    app.page.wait_for_function("() => new URL(location.href).searchParams.has('event')")
+    app.wait_map()
+    event_id = app.page.evaluate("() => new URL(location.href).searchParams.get('event')")
+    first = seed.events.sort_values("date_start").iloc[0]
+    assert event_id == first["event_id"]
+    assert first["title_en"] in app.ledger().inner_text()
