@@ -4,6 +4,8 @@ from pathlib import Path
 
 import streamlit as st
 
+from ui.i18n import lang, t
+from ui.layout import RTL_CSS
 from ui.signin import sign_in_sidebar
 
 # A local favicon: without one Streamlit uses the page's ":material/...:" icon, fetched from Google's
@@ -11,13 +13,15 @@ from ui.signin import sign_in_sidebar
 st.set_page_config(page_title="conflictmap", page_icon=str(Path(__file__).parent / "static" / "favicon.png"),
                    layout="wide")
 
+if lang() == "ar":  # the whole app right to left, every page
+    st.html(RTL_CSS)
 pages = st.navigation([
-    st.Page("pages/map.py", title="Map", icon=":material/map:", default=True),
-    st.Page("pages/events.py", title="Events", icon=":material/table:"),
-    st.Page("pages/claims.py", title="Claims & sources", icon=":material/forum:"),
-    st.Page("pages/places.py", title="Places", icon=":material/location_on:"),
-    st.Page("pages/import_data.py", title="Import", icon=":material/upload_file:"),
-    st.Page("pages/quality.py", title="Data quality", icon=":material/rule:"),
+    st.Page("pages/map.py", title=t("nav.map"), icon=":material/map:", default=True),
+    st.Page("pages/events.py", title=t("nav.events"), icon=":material/table:"),
+    st.Page("pages/claims.py", title=t("nav.claims"), icon=":material/forum:"),
+    st.Page("pages/places.py", title=t("nav.places"), icon=":material/location_on:"),
+    st.Page("pages/import_data.py", title=t("nav.import"), icon=":material/upload_file:"),
+    st.Page("pages/quality.py", title=t("nav.quality"), icon=":material/rule:"),
 ])
 # The filters restore themselves when the user arrives on another page (ui.filters): they need to know
 # which page this run shows, and st.navigation's return value is the public way to know it.

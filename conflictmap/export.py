@@ -121,7 +121,7 @@ def neutralise_formula(value):
 EXPORT_COLUMNS = ["event_id", "date_start", "date_end", "date_precision", "date_inferred", "title_en", "title_ar",
                   "summary_en", "summary_ar", "event_type", "sub_event_type", "place_ids", "place_relation",
                   "geo_precision", "location_note", "actor1", "actor2", "fatalities", "source_id", "status",
-                  "lat", "lon", "notes"]
+                  "lat", "lon", "notes_public", "notes"]
 
 
 def events_table(events: pd.DataFrame) -> pd.DataFrame:

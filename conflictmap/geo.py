@@ -61,3 +61,15 @@ def bounds_center_zoom(lats: list[float], lons: list[float]) -> tuple[tuple[floa
     span = max(n - s, (e - w) * 0.75, 0.05)
     zoom = int(max(2, min(12, math.floor(math.log2(360 / span)) - 1)))
     return ((s + n) / 2, (w + e) / 2), zoom
+
+
+def country_only(events: pd.DataFrame, places: pd.DataFrame) -> pd.Series:
+    """True for each event known only at country level (every place of its is a country).
+
+    Such an event is listed beside the map ("without a precise place"), never drawn as a dot in the
+    middle of the country with a country-sized halo; the app and the export both leave it off the map.
+    """
+    if events.empty:
+        return pd.Series(False, index=events.index)
+    countries = set(places.loc[places["kind"] == "country", "place_id"])
+    return events["place_list"].map(lambda ids: bool(ids) and all(p in countries for p in ids)).astype(bool)

@@ -49,11 +49,13 @@ def fmt_date(value, precision: str = "day", inferred: bool = False) -> str:
     return text + (" (inferred)" if inferred else "")
 
 
-def event_panel_html(data: Dataset, event_id: str, *, highlight_claim: str | None = None, lang: str = "en") -> str:
+def event_panel_html(data: Dataset, event_id: str, *, highlight_claim: str | None = None, lang: str = "en",
+                     editor: bool = True) -> str:
     """The event's header and full claim ledger as escaped HTML (``templates/event_panel.html``).
 
     ``highlight_claim`` outlines one claim (a story step's "the denial");
-    ``lang="ar"`` puts the Arabic title first.
+    ``lang="ar"`` puts the Arabic title first. Readers see the event's reader notes (``notes_public``);
+    ``editor=True`` adds the curation notes (``notes``: provenance, inferences, research files).
     """
     rows = data.events[data.events["event_id"] == event_id]
     if rows.empty:
@@ -90,7 +92,7 @@ def event_panel_html(data: Dataset, event_id: str, *, highlight_claim: str | Non
 
     claims = ledger(data.claims, event_id)
     return _ENV.get_template("event_panel.html").render(
-        e=e.to_dict(), lang=lang, badge=badge, places=[place(p) for p in e["place_list"]], when=when,
+        e=e.to_dict(), lang=lang, editor=editor, badge=badge, places=[place(p) for p in e["place_list"]], when=when,
         status_label=STATUS_LABELS[e["status"]], status_colour=STATUS_COLOURS[e["status"]],
         status_help=STATUS_HELP[e["status"]],
         fatalities="not reported" if pd.isna(e["fatalities"]) else str(int(e["fatalities"])),

@@ -154,7 +154,9 @@ EVENTS = Table(
         Column("actor2", "str", "Other side, or target (ACLED actor2)."),
         Column("fatalities", "int", "Deaths as reported. Blank means not reported; 0 means reported as none.", min=0),
         Column("source_id", "id", "The source the event is taken from (sources.csv).", required=True, refs="sources"),
-        Column("notes", "text", "Provenance notes: every inferred value is explained here."),
+        Column("notes", "text", "Curation notes, for editors: provenance, and every inferred value explained."),
+        Column("notes_public", "text", "A short note for readers (what is uncertain and why), shown to every visitor; "
+               "the curation notes are shown to editors only."),
     ),
 )
 

@@ -17,6 +17,11 @@ reserved above the map and filled after it, and every action that changes
 the map (the header's buttons, the story and event pickers) is a callback,
 which runs before the script; a click on the map is read from session state
 before anything is drawn.
+
+Layout (issue 15): the map takes the screen's height (ui.layout.page_css sets its iframe to
+``calc(100vh - ...)``), the event panel is a fixed container over the map's right side, and the
+timeline (ui.timeline) sits under the map, writing the same ``f_dates`` state as the sidebar slider.
+Events known only at country level are listed in the panel, not drawn (geo.country_only).
 """
 
 import html
@@ -26,12 +31,14 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 import ui
-from conflictmap.geo import SYRIA_CENTER, SYRIA_ZOOM, in_view, outside_bounds
+from conflictmap.geo import SYRIA_CENTER, SYRIA_ZOOM, country_only, in_view, outside_bounds
 from conflictmap.maplayers import BASEMAPS, POINT_LIMIT, event_layers
-from conflictmap.render import event_histogram, histogram_svg
 from conflictmap.select import apply_filters
 from conflictmap.stories import step_view, story_lengths, story_path
 from conflictmap.viewstate import LANGUAGES
+from ui.i18n import t
+from ui.layout import page_css
+from ui.timeline import timeline
 
 PICK_LIMIT = 200
 
@@ -62,9 +69,12 @@ lang = ss.get("lang") or "en"
 basemap = ui.recall("basemap", ui.offline_default(), allowed=tuple(BASEMAPS))
 
 placed = selection["lat"].notna()
+imprecise = selection[country_only(selection, data.places)]  # country-level: listed beside the map, never a dot
+if len(imprecise):
+    placed &= ~selection["event_id"].isin(imprecise["event_id"])
 mapped = selection if placed.all() else selection[placed]
 off_map = outside_bounds(mapped)
-unplaced = len(selection) - len(mapped)
+unplaced = len(selection) - len(mapped) - len(imprecise)
 
 
 @ui.uninterrupted
@@ -90,6 +100,18 @@ def pick_event(key: str) -> None:
 
 
 @ui.uninterrupted
+def pick_event_id(event_id: str) -> None:
+    ss["selected_event"] = event_id
+    ss["highlight_claim"] = None
+
+
+@ui.uninterrupted
+def close_event() -> None:
+    ss["selected_event"] = None
+    ss["highlight_claim"] = None
+
+
+@ui.uninterrupted
 def pick_story(key: str) -> None:
     story = ss[key]
     if story is None:
@@ -101,7 +123,11 @@ def pick_story(key: str) -> None:
 # The page's places, in order. The header is filled after the map so that the map's element reaches the
 # browser first: its iframe, Leaflet and the events load while the rest of the page is still being drawn.
 header = st.container()
-left, right = st.columns([3, 2], gap="medium")
+left = st.container(key="cm_map")
+# The event panel floats over the map's right-hand side (ui.layout.page_css): it never pushes the map down.
+right = st.container(key="cm_panel")
+story_on = bool(ss.get("story"))
+st.html(page_css(present=present, story=story_on, lang=lang))
 
 # --- the map -------------------------------------------------------------------------------------
 with left:
@@ -111,11 +137,11 @@ with left:
     # st_folium stores under its key before the rerun starts.
     large = len(mapped) > POINT_LIMIT
     seen = ui.map_view(ss.get("map")) if large else None
-    layer = event_layers(selection, data.places, selected_id=ss["selected_event"],
+    layer = event_layers(mapped, data.places, selected_id=ss["selected_event"],
                          bounds=seen[0] if seen else None, zoom=seen[1] if seen else zoom,
                          story_path=story_path(data, ss["story"]) if ss.get("story") else None)
     st_folium(
-        ui.app_base_map(basemap, legend_scale=1.4 if present else 1.0),
+        ui.app_base_map(basemap, legend_scale=1.4 if present else 1.0, lang=lang),
         feature_group_to_add=layer,
         center=sent_center,
         zoom=sent_zoom,
@@ -125,24 +151,19 @@ with left:
         # center/zoom/bounds keep the shareable link current; a pan reruns the script but redraws nothing.
         returned_objects=["last_active_drawing", "last_object_clicked", "center", "zoom", "bounds"],
     )
+    # The timeline sets the sidebar slider's state (f_dates) in a callback: see ui.timeline.
+    timeline(data, (filters.date_from, filters.date_to), lang, compact=present)
     # Notices go below the map: an element appearing or vanishing above it would not move the map's
     # iframe (the header is one container), but it would push the map down the screen.
     if len(off_map):
         abroad = data.places.loc[~data.places["country"].isin(["SY", ""])].set_index("place_id")["name_en"]
         names = ", ".join(sorted({abroad[p] for ids in off_map["place_list"] for p in ids if p in abroad.index}))
-        st.info(f"{len(off_map)} shown event(s) lie outside the map of Syria "
-                f"({ui.md_escape(names or 'outside the frame')}). Their routes leave the frame with an "
-                f"arrow; press **Fit all** on the map to include them.", icon=":material/open_in_full:")
+        st.info(t("map.off_map", n=len(off_map), names=ui.md_escape(names or t("map.outside_frame"))),
+                icon=":material/open_in_full:")
     if not local_assets:
-        st.caption("Map scripts are loaded from public CDNs (local copies not installed: "
-                   "run `python -m conflictmap assets install`).")
+        st.caption(t("map.cdn"))
     if large and len(in_view(mapped, seen[0] if seen else None)) > POINT_LIMIT:
-        st.caption(f"{len(mapped):,} events: grouped into cells at this zoom (click a cell to zoom in). Individual "
-                   f"events appear with fewer than {POINT_LIMIT:,} in view: zoom in or narrow the filters.")
-    if not selection.empty and not present:
-        # st.markdown, not st.html: replacing an st.html block below the map on a slider move made the date slider
-        # revert (tests/browser/test_map.py). The markup is built from dates and counts only, escaped.
-        st.markdown(histogram_svg(*event_histogram(selection["date_start"])), unsafe_allow_html=True)
+        st.caption(t("map.grid", n=f"{len(mapped):,}", limit=f"{POINT_LIMIT:,}"))
 
 # --- header: notices, title, top bar, stories ----------------------------------------------------
 # Every action that moves the map is a callback: callbacks run before the script, so the map above is
@@ -152,83 +173,104 @@ with header:
         st.html(ui.PRESENTATION_CSS)
     notices = ss.get("_url_notices", [])
     if notices:  # escaped HTML, not Markdown: a link's values must never render as links or formatting
-        st.button("Dismiss the link notice", key="dismiss_notice", on_click=dismiss_notices)
+        st.button(t("map.dismiss_notice"), key="dismiss_notice", on_click=dismiss_notices)
         st.html('<div class="cm-notice" role="status" style="background:#fff4e5;border-left:4px solid #e69f00;'
                 'padding:.4em .7em;font:14px sans-serif">' + "<br>".join(ui.escape(n) for n in notices) + "</div>")
 
-    st.title("Conflict events and the claims about them" if lang == "en" else "الأحداث والروايات المتضاربة حولها")
-
-    top = st.columns([3.6, 2, 1.4, 1], vertical_alignment="center")  # room for "EN | عربي"
-    top[0].markdown(f"**{len(selection)} of {len(data.events)} events shown**"
-                    + (f" · {unplaced} without coordinates (see Places)" if unplaced else ""))
-    if not present:
-        top[1].selectbox("Basemap", list(BASEMAPS), format_func=lambda k: BASEMAPS[k][0], key="basemap",
-                         label_visibility="collapsed", on_change=ui.keep, args=("basemap",),
-                         help="Offline borders work with no internet; the tile layers need a connection.")
-    top[2].segmented_control("Language", list(LANGUAGES), key="lang", format_func={"en": "EN", "ar": "عربي"}.get,
-                             on_change=keep_lang,
-                             label_visibility="collapsed", help="Which language leads in titles and captions")
-    top[3].button("Exit" if present else "Present", icon=":material/slideshow:", width="stretch",
-                  help="Presentation mode: hides the controls and enlarges text, for a projector",
-                  on_click=toggle_present)
-
+    # One compact row: title and count, stories, basemap, language, presentation (the map needs the height).
     lengths = story_lengths(data)
+    # Presenting, the count sits beside the title rather than under it: the map gets the height.
+    top = st.columns([3.4, 2.4, 1.5, 1.3, 1] if not present else [3.2, 1.8, 2.4, 1.3, 1], vertical_alignment="center")
+    count = (f"**{t('map.shown', n=len(selection), total=len(data.events))}**"
+             + (t("map.unplaced_note", n=unplaced) if unplaced else ""))
+    with top[0]:
+        st.title(t("map.title"))
+        if not present:
+            st.markdown(count)
+    if present:
+        top[1].markdown(count)
+        top = [top[0], *top[2:]]
     if lengths:
         titles = data.stories.set_index("story_id")
-        with st.container(border=True):
-            s_cols = st.columns([3, 1, 1, 1, 1], vertical_alignment="center")
-            options = [None, *lengths]
-            story = ss.get("story") if ss.get("story") in options else None
-            pick_key = f"story_pick_{story}"
-            s_cols[0].selectbox(
-                "Story", options, index=options.index(story),
-                format_func=lambda sid: "Guided stories: choose one…" if sid is None else
-                (titles.at[sid, "title_ar"] if lang == "ar" and titles.at[sid, "title_ar"]
-                 else titles.at[sid, "title_en"]),
-                label_visibility="collapsed", key=pick_key, on_change=pick_story, args=(pick_key,))
-            if story:
-                step = int(ss.get("story_step") or 1)
-                n = lengths[story]
-                s_cols[1].button("Back", icon=":material/arrow_back:", disabled=step <= 1, shortcut="Left",
-                                 on_click=ui.go_to_step, args=(data, story, step - 1), width="stretch",
-                                 help="Previous step (← key)")
-                s_cols[2].markdown(f"**Step {step} / {n}**")
-                s_cols[3].button("Next", icon=":material/arrow_forward:", disabled=step >= n, shortcut="Right",
-                                 on_click=ui.go_to_step, args=(data, story, step + 1), width="stretch",
-                                 help="Next step (→ key)")
-                s_cols[4].button("Close", on_click=ui.leave_story, width="stretch")
-                sv = step_view(data, story, step)
-                en = f'<p class="cm-caption" style="font-size:1.15em;margin:.2em 0">{ui.escape(sv.caption_en)}</p>'
-                ar = (f'<p class="cm-caption-ar" dir="rtl" lang="ar" style="font-size:1.15em;text-align:right;'
-                      f'margin:.2em 0">{ui.escape(sv.caption_ar)}</p>') if sv.caption_ar else ""
-                st.html(ar + en if lang == "ar" else en + ar)
+        options = [None, *lengths]
+        story = ss.get("story") if ss.get("story") in options else None
+        pick_key = f"story_pick_{story}_{lang}"  # a new widget when the language changes: its labels change
+        top[1].selectbox(
+            t("map.story"), options, index=options.index(story),
+            format_func=lambda sid: t("map.stories") if sid is None else
+            (titles.at[sid, "title_ar"] if lang == "ar" and titles.at[sid, "title_ar"]
+             else titles.at[sid, "title_en"]),
+            label_visibility="collapsed", key=pick_key, on_change=pick_story, args=(pick_key,))
+    rest = top[2:]
+    if not present:
+        # The basemaps keep their own (proper) names in both languages: a widget whose option labels change
+        # between runs loses its value in Streamlit.
+        rest[0].selectbox(t("map.basemap"), list(BASEMAPS), format_func=lambda k: BASEMAPS[k][0], key="basemap",
+                          label_visibility="collapsed", on_change=ui.keep, args=("basemap",),
+                          help=t("map.basemap_help"))
+        rest = rest[1:]
+    rest[0].segmented_control("Language", list(LANGUAGES), key="lang", format_func={"en": "EN", "ar": "عربي"}.get,
+                              on_change=keep_lang, label_visibility="collapsed", help=t("map.language_help"))
+    rest[1].button(t("map.exit") if present else t("map.present"), icon=":material/slideshow:", width="stretch",
+                   help=t("map.present_help"), on_click=toggle_present)
+
+    if lengths and ss.get("story") in lengths:
+        story = ss["story"]
+        step = int(ss.get("story_step") or 1)
+        n = lengths[story]
+        s_cols = st.columns([1, 1, 1, 1, 7], vertical_alignment="center")
+        s_cols[0].button(t("map.back"), icon=":material/arrow_back:", disabled=step <= 1, shortcut="Left",
+                         on_click=ui.go_to_step, args=(data, story, step - 1), width="stretch",
+                         help=t("map.back_help"))
+        s_cols[1].markdown(f"**{t('map.step', step=step, n=n)}**")
+        s_cols[2].button(t("map.next"), icon=":material/arrow_forward:", disabled=step >= n, shortcut="Right",
+                         on_click=ui.go_to_step, args=(data, story, step + 1), width="stretch",
+                         help=t("map.next_help"))
+        s_cols[3].button(t("map.close"), on_click=ui.leave_story, width="stretch")
+        sv = step_view(data, story, step)
+        en = f'<p class="cm-caption" style="font-size:1.1em;margin:0">{ui.escape(sv.caption_en)}</p>'
+        ar = (f'<p class="cm-caption-ar" dir="rtl" lang="ar" style="font-size:1.1em;text-align:right;'
+              f'margin:0">{ui.escape(sv.caption_ar)}</p>') if sv.caption_ar else ""
+        with s_cols[4]:
+            st.html(ar if lang == "ar" and ar else en)
 
 with right:
     current = ss["selected_event"]
     in_selection = current is not None and bool((selection["event_id"] == current).any())
+    row = data.events[data.events["event_id"] == current] if current else data.events.iloc[:0]
+    if current:
+        # Key facts and the actions first; the full ledger below scrolls inside the panel.
+        acts = st.columns(2)
+        if not present and not row.empty and pd.notna(row.iloc[0]["lat"]):
+            acts[0].button(t("map.zoom_to"), icon=":material/zoom_in:", on_click=ui.move_view,
+                           args=((float(row.iloc[0]["lat"]), float(row.iloc[0]["lon"])), 10), width="stretch")
+        acts[1].button(t("map.close_event"), icon=":material/close:", on_click=close_event, width="stretch")
     if not present:
         # The picker lists at most PICK_LIMIT events (the latest): every option is sent to the browser on
         # every run, and 200,000 of them are a megabyte per slider move.
         shown = selection.iloc[-PICK_LIMIT:]  # the selection is in date order: a slice, free at any size
         titles = ui.event_titles(shown if current is None or current in set(shown["event_id"])
-                                 else pd.concat([data.events[data.events["event_id"] == current], shown]), lang)
+                                 else pd.concat([row, shown]), lang)
         options = list(titles)
-        st.selectbox("Event", options, index=options.index(current) if current in options else None,
-                     format_func=lambda i: f"{titles[i]} ({i})", placeholder="Click a marker or pick an event",
+        # The id first: a long Arabic title is cut at its end (on the left), never at its start.
+        st.selectbox(t("map.event"), options, index=options.index(current) if current in options else None,
+                     format_func=lambda i: f"({i}) {titles[i]}" if lang == "ar" else f"{titles[i]} ({i})",
+                     placeholder=t("map.pick_placeholder"),
                      key=f"pick_{current}", on_change=pick_event, args=(f"pick_{current}",))
         if len(selection) > PICK_LIMIT:
-            st.caption(f"The list holds the latest {PICK_LIMIT:,} of {len(selection):,} events: narrow the dates or "
-                       "search (sidebar), or click a marker.")
+            st.caption(t("map.pick_limit", limit=f"{PICK_LIMIT:,}", n=f"{len(selection):,}"))
     if current:
         if not in_selection:
-            st.caption("This event is outside the current filters.")
-        st.html(ui.event_panel_html(data, current, highlight_claim=ss.get("highlight_claim"), lang=lang))
-        row = data.events[data.events["event_id"] == current]
-        if not present and not row.empty and pd.notna(row.iloc[0]["lat"]):
-            st.button("Zoom to this event", on_click=ui.move_view,
-                      args=((float(row.iloc[0]["lat"]), float(row.iloc[0]["lon"])), 10))
-    else:
-        st.info("Click a marker (or a line) on the map to read who claimed, denied or only acknowledged the event.")
+            st.caption(t("map.outside_filters"))
+        st.html(ui.event_panel_html(data, current, highlight_claim=ss.get("highlight_claim"), lang=lang,
+                                    editor=ui.edit_mode() in ("local", "login")))
+    elif not present:
+        st.caption(t("map.click_hint"))
+    if len(imprecise):
+        with st.expander(t("map.imprecise", n=len(imprecise)), icon=":material/public:"):
+            st.caption(t("map.imprecise_help"))
+            for eid, title in ui.event_titles(imprecise, lang).items():
+                st.button(title, key=f"imprecise_{eid}", on_click=pick_event_id, args=(eid,), width="stretch")
 
 # --- the sidebar, drawn last from the state the map was drawn with ----------------------------------
 drawn = ui.sidebar_filters(data)
@@ -240,10 +282,9 @@ if drawn != filters and ss.get("_refiltered") != drawn:  # not expected: current
 link = ui.sync_url(ui.current_view_state(filters, data))
 if not present:
     share, export = st.columns(2)
-    with share.popover("Copy link to this view", icon=":material/link:", width="stretch"):
-        st.caption("The link reopens exactly this view: dates, filters, event, map position, basemap, language "
-                   "and story step. Use the copy icon.")
+    with share.popover(t("map.share"), icon=":material/link:", width="stretch"):
+        st.caption(t("map.share_help"))
         st.code(link, language=None, wrap_lines=True)
-    with export.popover("Download this selection", icon=":material/download:", width="stretch"):
+    with export.popover(t("map.download"), icon=":material/download:", width="stretch"):
         ui.download_buttons(data, selection)
     ui.data_dir_caption(data)

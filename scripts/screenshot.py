@@ -3,6 +3,8 @@
 
     python scripts/screenshot.py                # docs/screenshot-map.png
     python scripts/screenshot.py --ledger       # ... and docs/screenshot-ledger.png (Ain Issa's claim ledger)
+    python scripts/screenshot.py --views        # ... and the map page at 1366x768 and 1920x1080, presenting,
+                                                #     a story step and the Arabic interface
 
 It starts ``streamlit run app.py`` on a free port on 127.0.0.1 (or uses ``--url``),
 opens the map page in headless Chromium (the ``chromium`` on PATH, never a downloaded
@@ -26,7 +28,6 @@ if str(REPO) not in sys.path:  # run as a script: tests.harness is imported from
 
 from tests.harness import (  # noqa: E402
     IDLE_NO_SKELETONS_JS,
-    MAP_IFRAME,
     App,
     RequestLog,
     StreamlitServer,
@@ -39,6 +40,13 @@ from tests.harness import (  # noqa: E402
 LEDGER_EVENT = "ain-issa-ied"
 TIMEOUT_MS = 120_000
 MIN_BORDERS = 11  # layers of the offline base map drawn: the borders are on the picture
+VIEWS = [
+    ("screenshot-map-1366x768", (1366, 768), ""),
+    ("screenshot-map-1920x1080", (1920, 1080), ""),
+    ("screenshot-present-1920x1080", (1920, 1080), "?present=1"),
+    ("screenshot-story-step", (1366, 768), "?story=ain-issa&step=2"),
+    ("screenshot-arabic-1366x768", (1366, 768), "?lang=ar"),
+]
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -49,6 +57,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     ap.add_argument("--ledger", action="store_true",
                     help=f"also write screenshot-ledger.png: the map with the {LEDGER_EVENT} event clicked, and its "
                          "claim ledger beside it")
+    ap.add_argument("--views", action="store_true",
+                    help="also write " + ", ".join(f"{name}.png" for name, *_ in VIEWS))
     ap.add_argument("--data", type=Path, default=None,
                     help="data directory for the app (CONFLICTMAP_DATA; default: the repository's seed data)")
     ap.add_argument("--url", default=None,
@@ -97,11 +107,20 @@ def take(args: argparse.Namespace, server) -> list[Path]:
             settle(page)
             page.mouse.move(1, 1)
             out = args.out_dir / "screenshot-ledger.png"
-            # The map and the ledger beside it (the columns block that holds the map).
-            save_screenshot(page, out, full_page=True, settle=lambda: page.wait_for_function(
-                                IDLE_NO_SKELETONS_JS, timeout=TIMEOUT_MS),
-                            element=f'[data-testid="stHorizontalBlock"]:has({MAP_IFRAME}):has([data-testid="stHtml"])')
+            save_screenshot(page, out, full_page=False)  # the map, and the ledger's panel over its right side
             written.append(out)
+        for name, (width, height), query in VIEWS if args.views else []:
+            view = ctx.new_page()
+            view.set_viewport_size({"width": width, "height": height})
+            view.goto(server.url + query)
+            settle(view)
+            view.wait_for_timeout(1500)  # a story's flight to its step
+            view.wait_for_function(IDLE_NO_SKELETONS_JS, timeout=TIMEOUT_MS)
+            view.mouse.move(1, 1)
+            out = args.out_dir / f"{name}.png"
+            save_screenshot(view, out, full_page=False)
+            written.append(out)
+            view.close()
         ctx.close()
     blocked = requests.blocked_urls()
     if blocked:

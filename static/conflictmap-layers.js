@@ -15,6 +15,26 @@
     if (window.cmFitButton) { window.cmFitButton.disabled = !window.cmFit; }
   }
 
+  // Events at one spot fan out around it (a "spider"): each keeps a marker of its own, so every event
+  // is one click away, and a count badge at the hub says how many share the place. The ring is in
+  // screen pixels, recomputed after each zoom; lines, routes and halos keep the true position.
+  function spread(group, items) {
+    var map = group._map;
+    if (!map || !items.length) { return; }
+    items.forEach(function (it) {
+      var n = it.markers.length;
+      var r = Math.max(20, n * 20 / (2 * Math.PI));
+      var hub = map.latLngToLayerPoint(it.at), pts = [];
+      for (var k = 0; k < n; k++) {
+        var a = -Math.PI / 2 + 2 * Math.PI * k / n;
+        var ll = map.layerPointToLatLng(L.point(hub.x + r * Math.cos(a), hub.y + r * Math.sin(a)));
+        it.markers[k].setLatLng(ll);
+        pts.push(ll);
+      }
+      it.legs.forEach(function (leg, k) { leg.setLatLngs([it.at, pts[k]]); });
+    });
+  }
+
   window.cmDrawEvents = function (group, D, colours, labels) {  // colours, labels: per status code
     function tag(layer, i) { layer.feature = {type: 'Feature', properties: {id: D.id[i]}}; return layer; }
     function tip(layer, i) {
@@ -23,6 +43,14 @@
                        : D.id[i] + ' · ' + day(D.d[i]) + ' · ' + labels[D.s[i]] + ' (click for the claims)';
       }, {direction: 'top', sticky: true});
     }
+    // Group the markers by position (to about 10 m): a group of more than one is fanned out.
+    var spots = {}, order = [];
+    for (var j = 0; j < D.id.length; j++) {
+      var k = D.lat[j].toFixed(4) + ',' + D.lon[j].toFixed(4);
+      if (!spots[k]) { spots[k] = []; order.push(k); }
+      spots[k].push(j);
+    }
+    var fans = [];
     for (var i = 0; i < D.id.length; i++) {
       var c = colours[D.s[i]];
       var sel = D.id[i] === D.selected;
@@ -38,11 +66,42 @@
         line.addTo(group);
         if (D.r[i] === 3 && window.cmArrows) { window.cmArrows(group, pts); }
       }
-      var m = tag(L.circleMarker([D.lat[i], D.lon[i]], {radius: sel ? 11 : 7, color: sel ? '#000' : '#222',
-        weight: sel ? 3 : 1, fillColor: c, fillOpacity: 0.9, className: 'cm-event'}), i);
-      tip(m, i);
-      m.addTo(group);
     }
+    order.forEach(function (k) {
+      var idx = spots[k], at = L.latLng(D.lat[idx[0]], D.lon[idx[0]]), fan = {at: at, markers: [], legs: []};
+      // Selected last: drawn on top.
+      idx.sort(function (a, b) { return (D.id[a] === D.selected) - (D.id[b] === D.selected); });
+      idx.forEach(function (i) {
+        var sel = D.id[i] === D.selected;
+        if (idx.length > 1) {
+          fan.legs.push(L.polyline([at, at], {color: '#333', weight: 1, opacity: 0.7, interactive: false})
+            .addTo(group));
+        }
+        var m = tag(L.circleMarker(at, {radius: sel ? 11 : 7, color: sel ? '#000' : '#222',
+          weight: sel ? 3 : 1, fillColor: colours[D.s[i]], fillOpacity: 0.9, className: 'cm-event'}), i);
+        m.options.cmAt = [D.lat[i], D.lon[i]];
+        tip(m, i);
+        m.addTo(group);
+        fan.markers.push(m);
+      });
+      if (idx.length > 1) {
+        L.marker(at, {interactive: false, keyboard: false, icon: L.divIcon({className: 'cm-stack',
+          iconSize: [18, 18], html: String(idx.length)})}).addTo(group);
+        fans.push(fan);
+      }
+    });
+    if (fans.length) {
+      var redo = function () { spread(group, fans); };
+      if (group._map) { redo(); } else { group.once('add', redo); }
+      var map = group._map || null;
+      var hook = function (m) {
+        if (window.cmSpreadOff) { m.off('zoomend viewreset', window.cmSpreadOff); }
+        window.cmSpreadOff = redo;
+        m.on('zoomend viewreset', redo);
+      };
+      if (map) { hook(map); } else { group.once('add', function () { hook(group._map); }); }
+    }
+    window.cmStacks = fans.length;
     window.cmEventCount = D.id.length;
     window.cmLayerMode = 'events';
     setFit(D.fit);

@@ -25,7 +25,8 @@ def app(monkeypatch):
 
 
 def map_args(at: AppTest) -> dict:
-    [component] = at.get("component_instance")
+    # The map page has two components since the timeline: the map is st_folium's.
+    [component] = [c for c in at.get("component_instance") if "st_folium" in c.proto.component_name]
     return json.loads(component.proto.json_args)
 
 
@@ -58,8 +59,16 @@ def test_every_page_loads_without_an_exception(app, page):
 def test_map_draws_every_event_with_coordinates(app, seed):
     at = app.run()
     ids = drawn_ids(at)
-    assert sorted(ids) == sorted(seed.events.loc[seed.events["lat"].notna(), "event_id"])
+    # Events known only at country level (all their places are countries) are listed beside the map
+    # under "Without a precise place", not drawn as a dot in the middle of Syria (issue 15).
+    country = set(seed.places.loc[seed.places["kind"] == "country", "place_id"])
+    only_country = seed.events["place_list"].map(lambda ps: all(p in country for p in ps))
+    assert only_country.sum() == 3
+    assert sorted(ids) == sorted(seed.events.loc[seed.events["lat"].notna() & ~only_country, "event_id"])
     assert f"**{len(seed.events)} of {len(seed.events)} events shown**" in [m.value for m in at.markdown]
+    assert [e.label for e in at.expander] == ["Without a precise place (3)"]
+    listed = {b.label for b in at.expander[0].button}
+    assert listed == set(seed.events.loc[only_country, "title_en"])
 
 
 def test_moving_the_slider_changes_the_events_shown(app):
@@ -70,7 +79,9 @@ def test_moving_the_slider_changes_the_events_shown(app):
     assert after and after < before
     assert "damascus-taken" in after and "ain-issa-ied" not in after
     shown = next(m.value for m in at.markdown if "events shown" in m.value)
-    assert shown.startswith(f"**{len(after)} of")
+    listed = next((int(e.label.split("(")[1].rstrip(")")) for e in at.expander
+                   if e.label.startswith("Without a precise place")), 0)
+    assert shown.startswith(f"**{len(after) + listed} of")  # drawn + listed without a precise place
 
 
 def test_quick_jump_sets_the_window_to_a_cluster(app):
@@ -272,7 +283,7 @@ def test_choosing_a_story_opens_its_first_step_in_the_same_run(app, seed):
 
     at = app.run()
     story = next(iter(story_lengths(seed)))
-    at.selectbox(key="story_pick_None").select_index(1).run()  # the first story (0 is "choose one")
+    at.selectbox(key="story_pick_None_en").select_index(1).run()  # the first story (0 is "choose one")
     sv = step_view(seed, story, 1)
     assert at.session_state["story"] == story and at.session_state["story_step"] == 1
     assert sv.caption_en[:40] in html_text(at)

@@ -18,7 +18,7 @@ from tests.conftest import REPO
 
 LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("file safety", ("files",)),
-    ("definitions", ("schema",)),
+    ("definitions", ("schema", "i18n")),
     ("model", ("model",)),
     ("rules: text and claims", ("text", "claims")),
     ("reading and the store", ("validate", "importers", "load", "store")),

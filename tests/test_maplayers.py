@@ -1,6 +1,8 @@
 """Render the map to HTML and inspect it, as folium's own tests do."""
 
 
+import re
+
 import pytest
 
 from conflictmap.geo import outside_bounds
@@ -111,7 +113,8 @@ def test_layer_payload_is_valid_json(seed):
     layer = layer_payload(html)
     assert layer, "event data not found in the map script"
     payload = layer[1]
-    assert len(payload["id"]) == seed.events["lat"].notna().sum()
+    # The export leaves the three country-level seed events off the map (geo.country_only, issue 15).
+    assert len(payload["id"]) == seed.events["lat"].notna().sum() - 3
 
 
 @pytest.mark.parametrize("basemap", ["offline", "osm", "carto", "satellite"])
@@ -216,8 +219,21 @@ def test_fit_all_reaches_moscow_and_is_off_with_nothing_shown(seed):
 
 def test_the_map_carries_its_view_buttons_from_constants():
     html = base_map().get_root().render()
-    assert "'Syria'" in html and "'Fit all'" in html and "cmFitButton" in html
+    assert '"Syria"' in html and '"Fit all"' in html and "cmFitButton" in html   # from the catalogue (i18n)
     assert base_map().get_root().render() == html           # identical on every run: the view is kept
+    arabic = base_map(lang="ar").get_root().render()
+    assert '"\u0633\u0648\u0631\u064a\u0627"' in arabic or '"سوريا"' in arabic   # "Syria" in Arabic
+
+
+def test_offline_basemap_names_towns_in_arabic_and_english():
+    from conflictmap.maplayers.towns import syrian_towns
+    towns = {t[0]: t for t in syrian_towns()}
+    assert len(towns) > 50
+    aleppo = towns["Aleppo"]
+    assert aleppo[1] and re.search(r"[\u0600-\u06FF]", aleppo[1]) and aleppo[4] > 1_000_000
+    html = base_map().get_root().render()
+    assert "cm-towns" in html and "Aleppo" in html
+    assert "cm-towns" not in base_map("osm").get_root().render()  # tiles have their own names
 
 
 def test_every_explicit_move_differs_from_the_one_before_even_to_the_same_place():
@@ -252,3 +268,23 @@ def test_map_view_reads_st_folium_state():
     assert map_view({"zoom": 6, "bounds": {"_southWest": {"lat": None, "lng": None},
                                            "_northEast": {"lat": None, "lng": None}}}) is None
     assert map_view(None) is None
+
+
+def test_export_and_app_leave_country_level_events_off_the_map_and_fan_out_the_rest(seed):
+    from conflictmap.geo import country_only
+    from conflictmap.maplayers import standalone_map
+    from tests.conftest import layer_payload
+
+    html = standalone_map(seed.events, seed.places).get_root().render()
+    _, data, _ = layer_payload(html)
+    only = set(seed.events.loc[country_only(seed.events, seed.places), "event_id"])
+    assert only == {"army-collapse", "assad-planned-departure", "detainees-released"}
+    assert not only & set(data["id"])
+    # Everything else with a coordinate is drawn, and the export carries the same drawing code as the app
+    # (the fan-out of events that share a spot included).
+    placed = seed.events.loc[seed.events["lat"].notna(), "event_id"]
+    assert sorted(data["id"]) == sorted(set(placed) - only)
+    assert "function spread(group, items)" in html
+    # A route that starts at "Syria" (a country) is drawn from its first precise place only: no path at all here.
+    i = data["id"].index("assad-leaves-by-plane")
+    assert str(i) not in data["p"]

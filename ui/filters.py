@@ -6,10 +6,10 @@ import datetime as dt
 
 import streamlit as st
 
-from conflictmap.claims import STATUS_LABELS
 from conflictmap.model import Dataset
 from conflictmap.select import Filters, facets
 
+from .i18n import lang, t
 from .state import keep, uninterrupted
 
 FILTER_KEYS = ("f_dates", "f_types", "f_status", "f_actors", "f_text")
@@ -62,28 +62,32 @@ def sidebar_filters(data: Dataset) -> Filters:
     sb = st.sidebar
     current_filters(data)  # restores the filters on arrival and sets the default date window
     if ev.empty:
-        sb.info("No events loaded.")
+        sb.info(t("filters.no_events"))
         return Filters()
     fc = facets(data)  # computed once per dataset
     lo, hi = fc.first_day, fc.last_day
-    sb.markdown("### Time")
+    sb.markdown(f"### {t('filters.time')}")
     clusters = fc.periods
     if len(clusters) > 1:
-        sb.caption("Jump to a period")
+        sb.caption(t("filters.jump"))
         for i, (a, b, n) in enumerate(clusters):
-            label = f"{a:%b %Y}" if (a.year, a.month) == (b.year, b.month) else f"{a:%b %Y} – {b:%b %Y}"
-            sb.button(f"{label} · {n} event{'s' * (n != 1)}", key=f"jump{i}", help=f"{a} to {b}", on_click=_jump,
+            fmt = "%Y-%m" if lang() == "ar" else "%b %Y"  # month names are English; numbers read in both
+            label = a.strftime(fmt) if (a.year, a.month) == (b.year, b.month) else f"{a:{fmt}} – {b:{fmt}}"
+            sb.button(t("filters.period", label=label, n=n), key=f"jump{i}", help=f"{a} to {b}", on_click=_jump,
                       args=(a, b), width="stretch")
-        sb.button("All dates", key="jump_all", on_click=_jump, args=(lo, hi), width="stretch")
-    date_from, date_to = sb.slider("Date window", min_value=lo, max_value=hi, key="f_dates", format="YYYY-MM-DD",
+        sb.button(t("filters.all_dates"), key="jump_all", on_click=_jump, args=(lo, hi), width="stretch")
+    date_from, date_to = sb.slider(t("filters.window"), min_value=lo, max_value=hi, key="f_dates", format="YYYY-MM-DD",
                                    on_change=keep, args=("f_dates",),
-                                   help="Events overlapping the window are shown. Arrow keys move a handle by a day.")
-    sb.markdown("### Filters")
-    types = sb.multiselect("Event type", fc.event_types, key="f_types", on_change=keep, args=("f_types",))
-    statuses = sb.multiselect("Status", fc.statuses, key="f_status", on_change=keep, args=("f_status",),
-                              format_func=lambda s: STATUS_LABELS[s])
-    actors = sb.multiselect("Actor or claimant", fc.actors, key="f_actors", on_change=keep, args=("f_actors",))
-    text = sb.text_input("Search (Arabic or English)", key="f_text", on_change=keep, args=("f_text",),
-                         placeholder="e.g. هجين, Hajin, SOHR, منسوب")
+                                   help=t("filters.window_help"))
+    sb.markdown(f"### {t('filters.heading')}")
+    types = sb.multiselect(t("filters.type"), fc.event_types, key="f_types", on_change=keep, args=("f_types",),
+                          placeholder=t("filters.choose"))
+    statuses = sb.multiselect(t("filters.status"), fc.statuses, key="f_status", on_change=keep, args=("f_status",),
+                          placeholder=t("filters.choose"),
+                              format_func=lambda s: t(f"status.{s}"))
+    actors = sb.multiselect(t("filters.actor"), fc.actors, key="f_actors", on_change=keep, args=("f_actors",),
+                          placeholder=t("filters.choose"))
+    text = sb.text_input(t("filters.search"), key="f_text", on_change=keep, args=("f_text",),
+                         placeholder=t("filters.search_placeholder"))
     return Filters(date_from=date_from, date_to=date_to, event_types=tuple(types), statuses=tuple(statuses),
                    actors=tuple(actors), text=text or "")

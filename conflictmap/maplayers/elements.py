@@ -16,8 +16,9 @@ import folium
 from branca.element import MacroElement
 from jinja2 import Template
 
-from ..claims import STATUS_COLOURS, STATUS_HELP, STATUS_LABELS
+from ..claims import STATUS_COLOURS, STATUS_HELP
 from ..geo import FIT_MAX_ZOOM, SYRIA_CENTER, SYRIA_ZOOM
+from ..i18n import t
 from ..schema import STATUSES
 from ..text import json_for_script
 
@@ -44,7 +45,20 @@ def layers_js_url() -> str:
     return "/app/static/conflictmap-layers.js?v=" + hashlib.sha256(LAYERS_JS_FILE.read_bytes()).hexdigest()[:12]
 
 
-MAP_CSS = ("<style>.leaflet-container{background:#dfe8ee}.cm-arrow{color:#222;font-size:16px;line-height:16px;"
+# In the app the map fills its iframe, whose height the page sets (ui/layout.py); st_folium's own fixed
+# pixel height on #map_div is overridden. In a standalone file there is no #map_div.
+MAP_CSS = ("<style>#map_div{height:100vh!important}body{margin:0;overflow:hidden}"
+           ".leaflet-container{background:#dfe8ee}"
+           ".cm-legend summary{cursor:pointer;font-weight:600;list-style:none}"
+           ".cm-legend summary::-webkit-details-marker{display:none}"
+           ".cm-legend summary::before{content:'\\25B8 '}.cm-legend[open] summary::before{content:'\\25BE '}"
+           ".cm-stack{font:700 11px/18px sans-serif;color:#fff;background:#333;border-radius:9px;text-align:center;"
+           "border:1px solid #fff}"
+           # The name sits under a small dot, clear of the ring that events at the same place fan out on.
+           ".cm-town i{position:absolute;left:-2px;top:-2px;width:4px;height:4px;border-radius:50%;background:#6b5d4f}"
+           ".cm-town div{position:absolute;transform:translate(-50%,6px);white-space:nowrap;"
+           "font:600 11px/1.15 sans-serif;color:#4a4036;text-align:center;text-shadow:0 0 3px #fff,0 0 3px #fff}"
+           ".cm-arrow{color:#222;font-size:16px;line-height:16px;"
            "text-shadow:0 0 2px #fff}"
            ".cm-view button{display:block;width:100%;height:30px;padding:0 9px;border:0;border-bottom:1px solid #ccc;"
            "background:#fff;color:#222;font:600 12px/30px sans-serif;cursor:pointer;white-space:nowrap}"
@@ -103,34 +117,54 @@ class StoryPath(MacroElement):
 
 
 class Legend(MacroElement):
-    """The status legend and the symbol key. Built from constants only, never from data."""
+    """The status legend and the symbol key, collapsible (a <details>): closed by default on a map
+    narrower than 1100 px, so it never sits over markers on a laptop. Built from constants only."""
 
     _template = Template("""
         {% macro html(this, kwargs) %}
-        <div class="cm-legend" style="position:absolute; z-index:9999; bottom:{{ this.bottom }}px; left:10px;
-             background:rgba(255,255,255,.92); padding:6px 9px; border-radius:6px; font:12px/1.45 sans-serif;
-             box-shadow:0 1px 4px rgba(0,0,0,.3); pointer-events:none;
-             transform:scale({{ this.scale }}); transform-origin:bottom left">
-          <b>Status (from the claims)</b><br>
+        <details class="cm-legend" dir="{{ this.dir }}" style="position:absolute; z-index:9999;
+             bottom:{{ this.bottom }}px; {{ this.side }}:10px; max-width:260px;
+             background:rgba(255,255,255,.92); padding:4px 9px; border-radius:6px; font:12px/1.45 sans-serif;
+             box-shadow:0 1px 4px rgba(0,0,0,.3);
+             transform:scale({{ this.scale }}); transform-origin:bottom {{ this.side }}">
+          <summary>{{ this.toggle }}</summary>
+          <b>{{ this.title }}</b><br>
           {% for key, label, colour, help in this.rows %}
           <span title="{{ help }}"><span style="display:inline-block;width:10px;height:10px;border-radius:50%;
-            background:{{ colour }};border:1px solid #333;margin-right:5px"></span>{{ label }}</span><br>
+            background:{{ colour }};border:1px solid #333;margin:0 5px"></span>{{ label }}</span><br>
           {% endfor %}
           <span style="display:inline-block;width:12px;height:12px;border-radius:50%;border:1px dashed #555;
-            background:rgba(0,0,0,.06);margin-right:3px;vertical-align:middle"></span> approximate place<br>
-          <span style="display:inline-block;width:16px;border-top:2px dashed #555;margin-right:3px;
-            vertical-align:middle"></span> between two places<br>
-          <span style="margin-right:3px">&#10148;</span> route, in order
-        </div>
+            background:rgba(0,0,0,.06);margin:0 3px;vertical-align:middle"></span> {{ this.approximate }}<br>
+          <span style="display:inline-block;width:16px;border-top:2px dashed #555;margin:0 3px;
+            vertical-align:middle"></span> {{ this.between }}<br>
+          <span style="margin:0 3px">&#10148;</span> {{ this.route }}<br>
+          <span class="cm-stack" style="display:inline-block;width:18px;margin:0 3px">3</span> {{ this.stack }}
+        </details>
+        {% endmacro %}
+        {% macro script(this, kwargs) %}
+        (function () {
+          var map = {{ this._parent.get_name() }};
+          var box = map.getContainer().querySelector('.cm-legend');
+          if (!box) { box = document.querySelector('.cm-legend'); }
+          if (box) {
+            box.open = map.getSize().x >= 1100;
+            L.DomEvent.disableClickPropagation(box);
+            L.DomEvent.disableScrollPropagation(box);
+          }
+        })();
         {% endmacro %}
     """)
 
-    def __init__(self, scale: float = 1.0, bottom: int = 56) -> None:  # above the two-line scale bar
+    def __init__(self, scale: float = 1.0, bottom: int = 56, lang: str = "en") -> None:  # above the scale bar
         super().__init__()
         self._name = "Legend"
         self.scale = float(scale)
         self.bottom = int(bottom)
-        self.rows = [(s, STATUS_LABELS[s], STATUS_COLOURS[s], STATUS_HELP[s]) for s in STATUSES]
+        self.dir = "rtl" if lang == "ar" else "ltr"
+        self.side = "left"
+        self.rows = [(s, t(f"status.{s}", lang), STATUS_COLOURS[s], STATUS_HELP[s]) for s in STATUSES]
+        for k in ("toggle", "title", "approximate", "between", "route", "stack"):
+            setattr(self, k, t(f"legend.{k}", lang))
 
 
 class ViewControl(MacroElement):
@@ -155,11 +189,13 @@ class ViewControl(MacroElement):
               L.DomEvent.on(b, 'click', function (e) { L.DomEvent.stop(e); act(); });
               return b;
             }
-            button('Syria', 'Re-centre on Syria', function () {
+            button({{ this.syria_json }}, {{ this.syria_help_json }}, function () {
               map.setView({{ this.center_json }}, {{ this.zoom }});
             });
-            var fit = button('Fit all', 'Fit every shown event, including those outside Syria', function () {
-              if (window.cmFit) { map.fitBounds(window.cmFit, {padding: [30, 30], maxZoom: {{ this.max_zoom }}}); }
+            var fit = button({{ this.fit_json }}, {{ this.fit_help_json }}, function () {
+              // A margin that grows with the map (a full-screen map has room), and room for a fanned-out ring.
+              var size = map.getSize(), pad = L.point(Math.max(30, size.x * 0.07), Math.max(30, size.y * 0.07));
+              if (window.cmFit) { map.fitBounds(window.cmFit, {padding: pad, maxZoom: {{ this.max_zoom }}}); }
             });
             fit.disabled = !window.cmFit;
             window.cmFitButton = fit;
@@ -171,9 +207,11 @@ class ViewControl(MacroElement):
         {% endmacro %}
     """)
 
-    def __init__(self) -> None:
+    def __init__(self, lang: str = "en") -> None:
         super().__init__()
         self._name = "ViewControl"
+        for k in ("syria", "syria_help", "fit", "fit_help"):
+            setattr(self, f"{k}_json", json_for_script(t(f"view.{k}", lang)))
         self.center_json = json_for_script(list(SYRIA_CENTER))
         self.zoom = int(SYRIA_ZOOM)
         self.max_zoom = FIT_MAX_ZOOM
@@ -212,7 +250,8 @@ class BasemapLayer(MacroElement):
 
 def base_map(basemap: str = "offline", *, basemap_url: str = BASEMAP_URL, basemap_data: dict | None = None,
              height: str = "100%", legend_scale: float = 1.0, legend_bottom: int = 56,
-             legend: bool = True, view_buttons: bool = True, layers_js: str | None = "app") -> folium.Map:
+             legend: bool = True, view_buttons: bool = True, layers_js: str | None = "app",
+             lang: str = "en", towns: bool = True) -> folium.Map:
     """The map with no events on it. Identical output for identical arguments.
 
     ``layers_js`` is the URL of the script the event layers call: ``"app"`` (default) for the app's
@@ -220,6 +259,7 @@ def base_map(basemap: str = "offline", *, basemap_url: str = BASEMAP_URL, basema
 
     ``basemap_data`` embeds the offline borders instead of fetching them (for a
     standalone file); ``legend_scale`` enlarges the legend for a projector;
+    ``lang`` is the legend's language;
     ``view_buttons`` adds "Syria" and "Fit all" (:class:`ViewControl`) for a map of events.
     """
     m = folium.Map(location=SYRIA_CENTER, zoom_start=SYRIA_ZOOM, tiles=None, max_zoom=18, min_zoom=2, maxZoom=18,
@@ -237,19 +277,24 @@ def base_map(basemap: str = "offline", *, basemap_url: str = BASEMAP_URL, basema
     arrows._id = "arrows"
     m.add_child(arrows)
     if view_buttons:
-        view = ViewControl()
+        view = ViewControl(lang)
         view._id = "view"
         m.add_child(view)
     if url is None:
         bm = BasemapLayer(basemap_url, data=basemap_data)
         bm._id = "basemap"
         m.add_child(bm)
+        if towns:
+            from .towns import TownsLayer  # GeoNames towns: context for the offline borders
+            tl = TownsLayer(lang)
+            tl._id = "towns"
+            m.add_child(tl)
     else:
         tiles = folium.TileLayer(tiles=url, attr=attribution, name=name, max_zoom=18)
         tiles._id = "tiles"
         tiles.add_to(m)
     if legend:
-        key = Legend(legend_scale, legend_bottom)
+        key = Legend(legend_scale, legend_bottom, lang)
         key._id = "legend"
         m.add_child(key)
     return m

@@ -16,7 +16,7 @@ from branca.element import MacroElement
 from jinja2 import Template
 
 from ..claims import STATUS_COLOURS, STATUS_LABELS
-from ..geo import SYRIA_ZOOM, cell_size_deg, fit_bounds, in_view
+from ..geo import SYRIA_ZOOM, cell_size_deg, country_only, fit_bounds, in_view
 from ..schema import STATUSES
 from ..text import escape, json_for_script
 from .elements import BASEMAP_URL, LAYERS_JS_FILE, StoryPath, base_map
@@ -105,7 +105,8 @@ def layer_data(events: pd.DataFrame, places: pd.DataFrame, *, selected_id: str |
     multi = mapped.index[mapped["place_relation"].isin(["between", "route"]).to_numpy()]
     paths: dict[int, list] = {}
     if len(multi):
-        coords = places.set_index("place_id")[["lat", "lon"]].dropna()
+        # A country is no point to start a route from: the path runs between the precise places only.
+        coords = places.loc[places["kind"] != "country"].set_index("place_id")[["lat", "lon"]].dropna()
         lookup = {pid: (round(la, 4), round(lo, 4)) for pid, la, lo in coords.itertuples()}
         for i, idx in enumerate(mapped.index):
             if idx in multi:
@@ -180,5 +181,6 @@ def standalone_map(events: pd.DataFrame, places: pd.DataFrame, *, basemap_url: s
     m = base_map(basemap, basemap_url=basemap_url, layers_js=None)
     code = LAYERS_JS_FILE.read_text(encoding="utf-8").replace("</", "<\\/")
     m.get_root().header.add_child(folium.Element(f"<script>{code}</script>"), name="conflictmap_layers")
-    event_layers(events, places).add_to(m)
+    # As in the app: events known only at country level are not drawn as a dot (geo.country_only).
+    event_layers(events[~country_only(events, places)], places).add_to(m)
     return m

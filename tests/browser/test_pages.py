@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from conflictmap.i18n import EN
+
 REPO = Path(__file__).resolve().parents[2]
 
 
@@ -17,8 +19,10 @@ def app_pages() -> list[tuple[str, str]]:
     for call in re.finditer(r"st\.Page\((.*?)\)", source, flags=re.S):
         script = re.match(r'\s*["\']([^"\']+)["\']', call.group(1))
         title = re.search(r'title\s*=\s*["\']([^"\']+)["\']', call.group(1))
-        if script and title:
-            pages.append((script.group(1), title.group(1)))
+        # Titles come from the message catalogue (title=t("nav.map")): the English one is the default.
+        key = re.search(r'title\s*=\s*t\(\s*["\']([^"\']+)["\']', call.group(1))
+        if script and (title or key):
+            pages.append((script.group(1), EN[key.group(1)] if key else title.group(1)))
     return pages
 
 

@@ -1,0 +1,147 @@
+"""The interface's message catalogue: every string the dashboard shows, in English and Arabic.
+
+One dictionary per language, same keys (tests/test_i18n.py fails when a key is missing from either,
+or when code asks for a key that is not here). The core uses it for the map's legend; the Streamlit
+layer (``ui.i18n``) for everything else. Data (titles, claims, names) is not here: it has its own
+Arabic columns.
+"""
+
+from __future__ import annotations
+
+LANGS = ("en", "ar")
+
+EN: dict[str, str] = {
+    # navigation
+    "nav.map": "Map", "nav.events": "Events", "nav.claims": "Claims & sources", "nav.places": "Places",
+    "nav.import": "Import", "nav.quality": "Data quality",
+    # the map page
+    "map.title": "Conflict events and the claims about them",
+    "map.shown": "{n} of {total} events shown",
+    "map.unplaced_note": " · {n} without coordinates (see Places)",
+    "map.basemap": "Basemap",
+    "map.basemap_help": "Offline borders work with no internet; the tile layers need a connection.",
+    "map.language_help": "Which language leads in titles and captions",
+    "map.present": "Present", "map.exit": "Exit",
+    "map.present_help": "Presentation mode: hides the controls and enlarges text, for a projector",
+    "map.dismiss_notice": "Dismiss the link notice",
+    "map.stories": "Guided stories: choose one…", "map.story": "Story",
+    "map.back": "Back", "map.next": "Next", "map.close": "Close",
+    "map.back_help": "Previous step (← key)", "map.next_help": "Next step (→ key)",
+    "map.step": "Step {step} / {n}",
+    "map.event": "Event", "map.pick_placeholder": "Click a marker or pick an event",
+    "map.pick_limit": "The list holds the latest {limit} of {n} events: narrow the dates or search (sidebar), "
+                      "or click a marker.",
+    "map.outside_filters": "This event is outside the current filters.",
+    "map.zoom_to": "Zoom to this event", "map.close_event": "Close this event",
+    "map.click_hint": "Click a marker (or a line) on the map to read who claimed, denied or only acknowledged "
+                      "the event.",
+    "map.off_map": "{n} shown event(s) lie outside the map of Syria ({names}). Their routes leave the frame "
+                   "with an arrow; press **Fit all** on the map to include them.",
+    "map.outside_frame": "outside the frame",
+    "map.cdn": "Map scripts are loaded from public CDNs (local copies not installed: run "
+               "`python -m conflictmap assets install`).",
+    "map.grid": "{n} events: grouped into cells at this zoom (click a cell to zoom in). Individual events appear "
+                "with fewer than {limit} in view: zoom in or narrow the filters.",
+    "map.imprecise": "Without a precise place ({n})",
+    "map.imprecise_help": "Known only at country or region level: listed here, not drawn as a dot.",
+    "map.share": "Copy link to this view",
+    "map.share_help": "The link reopens exactly this view: dates, filters, event, map position, basemap, "
+                      "language and story step. Use the copy icon.",
+    "map.download": "Download this selection",
+    # the sidebar filters
+    "filters.time": "Time", "filters.jump": "Jump to a period", "filters.all_dates": "All dates",
+    "filters.period": "{label} · {n} events",
+    "filters.window": "Date window",
+    "filters.window_help": "Events overlapping the window are shown. Arrow keys move a handle by a day.",
+    "filters.heading": "Filters", "filters.type": "Event type", "filters.status": "Status",
+    "filters.actor": "Actor or claimant", "filters.search": "Search (Arabic or English)",
+    "filters.search_placeholder": "e.g. هجين, Hajin, SOHR, منسوب",
+    "filters.no_events": "No events loaded.", "filters.choose": "Choose options",
+    # statuses
+    "status.contested": "Contested", "status.corroborated": "Corroborated", "status.single_source": "Single source",
+    "status.denied": "Denied", "status.unverified": "Unverified", "status.no_claims": "No claims",
+    # the map's own buttons
+    "view.syria": "Syria", "view.syria_help": "Re-centre on Syria", "view.fit": "Fit all",
+    "view.fit_help": "Fit every shown event, including those outside Syria",
+    # the legend on the map
+    "legend.title": "Status (from the claims)", "legend.approximate": "approximate place",
+    "legend.between": "between two places", "legend.route": "route, in order",
+    "legend.toggle": "Legend", "legend.stack": "several events at one place (fanned out)",
+    # the timeline
+    "timeline.play": "Play", "timeline.pause": "Pause", "timeline.speed": "Speed",
+    "timeline.speed_1": "1 day per step", "timeline.speed_7": "1 week per step",
+    "timeline.speed_30": "1 month per step", "timeline.speed_91": "3 months per step",
+    "timeline.zoom_in": "Zoom in (+)", "timeline.zoom_out": "Zoom out (−)", "timeline.all_dates": "All dates",
+    "timeline.window": "Date window: arrow keys move it, Shift+arrow by a window, +/− zoom, Space plays",
+    "timeline.periods": "Periods with events", "timeline.period": "{label} ({n})",
+}
+
+AR: dict[str, str] = {
+    "nav.map": "الخريطة", "nav.events": "الأحداث", "nav.claims": "الروايات والمصادر", "nav.places": "الأماكن",
+    "nav.import": "الاستيراد", "nav.quality": "جودة البيانات",
+    "map.title": "الأحداث والروايات المتضاربة حولها",
+    "map.shown": "{n} من {total} حدثًا معروضة",
+    "map.unplaced_note": " · {n} بلا إحداثيات (انظر الأماكن)",
+    "map.basemap": "الخريطة الأساسية",
+    "map.basemap_help": "الحدود المحلية تعمل دون إنترنت؛ طبقات البلاطات تحتاج إلى اتصال.",
+    "map.language_help": "اللغة التي تتقدم في العناوين والتعليقات",
+    "map.present": "عرض", "map.exit": "خروج",
+    "map.present_help": "وضع العرض: يخفي أدوات التحكم ويكبّر النص، لجهاز العرض",
+    "map.dismiss_notice": "إغلاق ملاحظة الرابط",
+    "map.stories": "قصص موجّهة: اختر واحدة…", "map.story": "قصة",
+    "map.back": "السابق", "map.next": "التالي", "map.close": "إغلاق",
+    "map.back_help": "الخطوة السابقة", "map.next_help": "الخطوة التالية",
+    "map.step": "الخطوة {step} من {n}",
+    "map.event": "الحدث", "map.pick_placeholder": "انقر علامة على الخريطة أو اختر حدثًا",
+    "map.pick_limit": "تضم القائمة أحدث {limit} من {n} حدثًا: ضيّق التواريخ أو ابحث (الشريط الجانبي)، "
+                      "أو انقر علامة.",
+    "map.outside_filters": "هذا الحدث خارج عوامل التصفية الحالية.",
+    "map.zoom_to": "تكبير إلى هذا الحدث", "map.close_event": "إغلاق هذا الحدث",
+    "map.click_hint": "انقر علامة (أو خطًا) على الخريطة لتقرأ من أكّد الحدث ومن نفاه ومن اكتفى بالإقرار بالتقارير.",
+    "map.off_map": "{n} من الأحداث المعروضة خارج خريطة سوريا ({names}). تخرج مساراتها من الإطار بسهم؛ "
+                   "اضغط **إظهار الكل** على الخريطة لإظهارها.",
+    "map.outside_frame": "خارج الإطار",
+    "map.cdn": "تُحمَّل نصوص الخريطة من شبكات عامة (النسخ المحلية غير مثبتة: شغّل "
+               "`python -m conflictmap assets install`).",
+    "map.grid": "{n} حدثًا: مجمّعة في خلايا عند هذا التكبير (انقر خلية للتكبير). تظهر الأحداث منفردة "
+                "حين يقل عددها في العرض عن {limit}: كبّر أو ضيّق عوامل التصفية.",
+    "map.imprecise": "بلا مكان دقيق ({n})",
+    "map.imprecise_help": "معروفة على مستوى البلد أو المنطقة فقط: مدرجة هنا لا نقطةً على الخريطة.",
+    "map.share": "نسخ رابط هذا العرض",
+    "map.share_help": "يعيد الرابط فتح هذا العرض كما هو: التواريخ وعوامل التصفية والحدث وموضع الخريطة "
+                      "والخريطة الأساسية واللغة وخطوة القصة. استخدم أيقونة النسخ.",
+    "map.download": "تنزيل هذا الاختيار",
+    "filters.time": "الزمن", "filters.jump": "انتقل إلى فترة", "filters.all_dates": "كل التواريخ",
+    "filters.period": "{label} · {n} أحداث",
+    "filters.window": "النافذة الزمنية",
+    "filters.window_help": "تُعرض الأحداث التي تتقاطع مع النافذة. تحرّك مفاتيح الأسهم المقبض يومًا.",
+    "filters.heading": "عوامل التصفية", "filters.type": "نوع الحدث", "filters.status": "الحالة",
+    "filters.actor": "الطرف أو صاحب الرواية", "filters.search": "بحث (بالعربية أو الإنجليزية)",
+    "filters.search_placeholder": "مثلًا: هجين، Hajin، المرصد، منسوب",
+    "filters.no_events": "لم تُحمَّل أي أحداث.", "filters.choose": "اختر",
+    "status.contested": "متنازع عليه", "status.corroborated": "مؤكَّد من أكثر من مصدر",
+    "status.single_source": "مصدر واحد", "status.denied": "منفي", "status.unverified": "غير متحقق منه",
+    "status.no_claims": "لا روايات",
+    "view.syria": "سوريا", "view.syria_help": "إعادة التمركز على سوريا", "view.fit": "إظهار الكل",
+    "view.fit_help": "إظهار كل الأحداث المعروضة، بما فيها تلك الواقعة خارج سوريا",
+    "legend.title": "الحالة (بحسب الروايات)", "legend.approximate": "مكان تقريبي",
+    "legend.between": "بين مكانين", "legend.route": "مسار، بالترتيب",
+    "legend.toggle": "مفتاح الخريطة", "legend.stack": "عدة أحداث في مكان واحد (موزعة حوله)",
+    "timeline.play": "تشغيل", "timeline.pause": "إيقاف مؤقت", "timeline.speed": "السرعة",
+    "timeline.speed_1": "يوم في كل خطوة", "timeline.speed_7": "أسبوع في كل خطوة",
+    "timeline.speed_30": "شهر في كل خطوة", "timeline.speed_91": "ثلاثة أشهر في كل خطوة",
+    "timeline.zoom_in": "تكبير (+)", "timeline.zoom_out": "تصغير (−)", "timeline.all_dates": "كل التواريخ",
+    "timeline.window": "النافذة الزمنية: الأسهم تحرّكها، وShift مع السهم بطول النافذة، و+/− للتكبير، والمسافة للتشغيل",
+    "timeline.periods": "فترات فيها أحداث", "timeline.period": "{label} ({n})",
+}
+
+CATALOGUE = {"en": EN, "ar": AR}
+
+
+def t(key: str, lang: str = "en", **values: object) -> str:
+    """The message ``key`` in ``lang`` (English for an unknown language), with ``values`` filled in.
+
+    A key missing from the catalogue raises KeyError: tests/test_i18n.py finds every key the code uses.
+    """
+    text = CATALOGUE.get(lang, EN)[key]
+    return text.format(**values) if values else text

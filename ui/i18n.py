@@ -1,0 +1,20 @@
+"""The interface language for the Streamlit layer: the catalogue lives in :mod:`conflictmap.i18n`."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from conflictmap.i18n import t as _t
+
+
+def lang() -> str:
+    """The language the user chose on the map page ("en" or "ar"), kept across pages."""
+    # A shared link's ?lang= counts before the map page has applied it (app.py draws the navigation first).
+    value = (st.session_state.get("lang") or st.session_state.get("_keep_lang")
+             or st.query_params.get("lang") or "en")
+    return value if value in ("en", "ar") else "en"
+
+
+def t(key: str, language: str | None = None, **values: object) -> str:
+    """The interface string ``key`` in ``language`` (default: the user's choice)."""
+    return _t(key, language or lang(), **values)

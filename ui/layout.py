@@ -1,0 +1,45 @@
+"""The map page's layout: the map fills the screen's height, the event panel floats over it.
+
+Streamlit has no "fill the viewport" option, so the page sets it in CSS: the map's iframe is
+``calc(100vh - <what sits above and below it>)`` tall (and the Leaflet map inside it fills the iframe:
+maplayers.MAP_CSS), the event panel (``st.container(key="cm_panel")``) is fixed to the right edge
+with its own scroll bar. Direction: with Arabic chosen the whole app is right-to-left.
+"""
+
+from __future__ import annotations
+
+# Pixels above and below the map that are not the map: the page's top padding, the header row and
+# the timeline under the map (tests/browser/test_layout.py measures the result at 1366x768 and 1920x1080).
+ABOVE = {"normal": 116, "present": 58}
+STORY_ROW = 84  # the step buttons and a caption of up to two lines
+BELOW = {"normal": 98, "present": 60}
+
+
+def page_css(*, present: bool, story: bool, lang: str) -> str:
+    """The page's layout CSS for this run."""
+    mode = "present" if present else "normal"
+    offset = ABOVE[mode] + (STORY_ROW if story else 0) + BELOW[mode]
+    side = "right"  # also in Arabic: Streamlit keeps the sidebar on the left, and the panel must not cover it
+    css = f"""<style>
+.block-container {{padding: {".4rem" if present else "3.3rem"} 1rem .3rem 1rem !important; max-width: 100% !important;}}
+header[data-testid="stHeader"] {{background: transparent !important; height: 2.8rem !important;}}
+.block-container h1 {{font-size: 1.3rem !important; padding: 0 !important; line-height: 1.2 !important;
+  white-space: nowrap; overflow: hidden; text-overflow: ellipsis;}}
+.block-container h1 + div, .block-container [data-testid="stHeadingWithActionElements"] {{margin: 0;}}
+iframe[title="streamlit_folium.st_folium"] {{height: max(320px, calc(100vh - {offset}px)) !important;}}
+{'[data-testid="stMain"] [data-testid="stVerticalBlock"] {gap: .25rem;}' if present else ''}
+.st-key-cm_panel {{position: fixed; top: {ABOVE[mode] + (STORY_ROW if story else 0)}px;
+  {side}: 1.6rem; width: min(430px, 36vw); max-height: calc(100vh - {offset + 20}px);
+  overflow-y: auto; z-index: 99; background: rgba(255,255,255,.97); padding: .5rem .7rem;
+  border-radius: 8px; box-shadow: 0 2px 10px rgba(0,0,0,.25); gap: .4rem;}}
+.st-key-cm_panel:not(:has(h4)) {{width: min(340px, 30vw);}}
+"""
+    return css + "</style>"
+
+
+RTL_CSS = """<style>
+[data-testid="stMain"], [data-testid="stSidebar"], .st-key-cm_panel, [data-testid="stDataFrame"] {direction: rtl;}
+[data-testid="stMain"] p, [data-testid="stMain"] h1, [data-testid="stSidebar"] p, [data-testid="stSidebar"] h3,
+.st-key-cm_panel {text-align: right;}
+</style>"""
+"""With Arabic chosen, every page runs right to left: the main area, the sidebar, panels and tables."""
