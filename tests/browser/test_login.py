@@ -184,7 +184,7 @@ def test_a_signed_in_non_editor_cannot_edit(open_app, login_server, provider):
     sign_in(app, provider, typed=OTHER_EMAIL)
     wait_sidebar(app, f"Signed in as {OTHER_EMAIL}: not an editor")
     assert "you can edit" not in sidebar_text(app)
-    assert app.page.locator(SIDEBAR).get_by_role("button", name="Sign out").is_visible()
+    app.page.locator(SIDEBAR).get_by_role("button", name="Sign out").wait_for()  # drawn just after the text
 
 
 def test_an_unverified_editor_address_is_not_an_editor(open_app, login_server, provider):
