@@ -17,7 +17,8 @@ import pandas as pd
 
 from .. import schema
 from ..claims import derive_status
-from ..load import Dataset, _isin, assemble, validate_table
+from ..load import Dataset, assemble, validate_table
+from ..validate import _isin
 from .rules import raw_frame
 
 
