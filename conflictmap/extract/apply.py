@@ -230,37 +230,42 @@ def plan(doc: dict, store: Store, *, who: str, only: list[str] | None = None, at
         pid = (p.get("place_id") or "").strip()
         if pid and pid in stored_places:
             return pid
-        name_en = (p.get("name_en") or p.get("name") or "").strip()
+        written = (p.get("name") or "").strip()
+        name_en = (p.get("name_en") or "").strip()
         lat, lon = p.get("lat"), p.get("lon")
-        if lat is None or lon is None:
-            raise ApplyError(f"draft {draft_id}: place {p.get('name')!r} has no coordinate; give it a place_id "
-                             "from the gazetteer or drop it")
-        k = (name_en.casefold(), round(float(lat), 3), round(float(lon), 3))
+        located = lat is not None and lon is not None
+        # A place the extractor could not locate is added without a coordinate (the event is listed but
+        # not drawn until `geocode` or an editor fills it), never guessed from a namesake.
+        k = (name_en or written).casefold(), *((round(float(lat), 3), round(float(lon), 3)) if located else ())
         if k in new_places:
             return new_places[k]
         for r in place_rows:  # the same place added before (by an earlier article)
             try:
-                same = (r["name_en"].strip().casefold(), round(float(r["lat"]), 3), round(float(r["lon"]), 3)) == k
+                have = (round(float(r["lat"]), 3), round(float(r["lon"]), 3)) if r["lat"].strip() else ()
             except (TypeError, ValueError):
-                same = False
-            if same:
+                have = ()
+            names = {r["name_en"].strip().casefold(), r["name_ar"].strip().casefold()}
+            if k[0] in names and tuple(k[1:]) == have:
                 new_places[k] = r["place_id"]
                 return r["place_id"]
         kind = p.get("kind") if p.get("kind") in schema.PLACE_KINDS else "region"
-        new_id = ids.fresh("places", slug(name_en) or "place")
-        written = (p.get("name") or "").strip()
+        new_id = ids.fresh("places", slug(name_en) or slug(p.get("place_id") or "") or "place")
         arabic = any("\u0600" <= ch <= "\u06ff" for ch in written)
-        values = {"place_id": new_id, "name_en": name_en or new_id, "name_ar": written if arabic else "",
-                  "kind": kind, "lat": str(lat), "lon": str(lon), "country": "SY" if kind != "country" else "",
-                  "geonames_id": str(p.get("geonames_id") or ""),
-                  "coord_source": f"extract: {p.get('source') or 'article'}",
-                  "coord_precision_m": str(int(p["precision_m"])) if p.get("precision_m") is not None else "",
-                  "coord_inferred": "true",
-                  "notes": f"Added with source {source_id}; written «{written}» in the article; {p.get('how') or ''}"
-                           .strip().rstrip(";")}
+        how = p.get("how") or ""
+        values = {"place_id": new_id, "name_en": name_en or written or new_id, "name_ar": written if arabic else "",
+                  "kind": kind, "lat": str(lat) if located else "", "lon": str(lon) if located else "",
+                  "country": "SY" if kind != "country" else "", "geonames_id": str(p.get("geonames_id") or ""),
+                  "coord_source": f"extract: {p.get('source') or 'article'}" if located else "",
+                  "coord_precision_m": str(int(p["precision_m"])) if located and p.get("precision_m") is not None
+                  else "",
+                  "coord_inferred": "true" if located else "false",
+                  "notes": f"Added with source {source_id}; written «{written}» in the article; {how}".strip()
+                  + ("" if located else "; no coordinate found: fill it (python -m conflictmap geocode) or "
+                                        "pick a gazetteer place")}
+        where = (f"±{values['coord_precision_m']} m, {values['coord_source']}" if located
+                 else "no coordinate yet")
         new_places[k] = new_id
-        rows.append(Planned("places", values, f"place {new_id} created ({name_en}, ±{values['coord_precision_m']} m, "
-                                              f"{values['coord_source']})", draft_id))
+        rows.append(Planned("places", values, f"place {new_id} created ({values['name_en']}, {where})", draft_id))
         return new_id
 
     for d in drafts:
