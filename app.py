@@ -15,6 +15,7 @@ pages = st.navigation([
     st.Page("pages/claims.py", title="Claims & sources", icon=":material/forum:"),
     st.Page("pages/places.py", title="Places", icon=":material/location_on:"),
     st.Page("pages/import_data.py", title="Import", icon=":material/upload_file:"),
+    st.Page("pages/article.py", title="Add from an article", icon=":material/post_add:"),
     st.Page("pages/quality.py", title="Data quality", icon=":material/rule:"),
 ])
 # The filters restore themselves when the user arrives on another page (ui.filters): they need to know
