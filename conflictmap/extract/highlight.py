@@ -100,7 +100,7 @@ def marked_html(text: str, spans: list[Mention], *, selected: tuple[int, int] | 
                      f'title="{escape(title)}" style="{style};color:inherit;padding:0">{piece}</mark>')
     direction = 'dir="rtl" lang="ar" style="text-align:right;' if rtl else 'dir="ltr" style="'
     return (f'<div class="cm-article" {direction}line-height:1.9;font-size:1.05rem;white-space:normal;'
-            f'max-height:70vh;overflow-y:auto;border:1px solid #ddd;padding:.6em .8em">{"".join(parts)}</div>')
+            f'border:1px solid #ddd;padding:.6em .8em">{"".join(parts)}</div>')
 
 
 def legend_html() -> str:
