@@ -229,3 +229,31 @@ def test_cli_extract_then_apply_with_dry_run_only_and_reason(seed_dir, tmp_path)
     r = cli("apply", str(tmp_path / "missing.json"), "--data", str(seed_dir))
     assert r.returncode == 2 and "missing.json" in r.stderr
     assert "Background drafts" in cli("apply", "--help").stdout
+
+
+def test_migration_2_adds_the_archive_columns_to_a_database_made_before_them(tmp_path):
+    import sqlalchemy as sa
+
+    from conflictmap.store.postgres import PostgresStore, engine_url
+    from tests.conftest import database_url_for_tests, empty_test_database
+
+    url = database_url_for_tests()
+    empty_test_database(url)
+    PostgresStore(url).close()
+    # Make it a database from before the archive: without the columns, at schema version 1.
+    engine = sa.create_engine(engine_url(url))
+    with engine.begin() as conn:
+        for table, column in (("sources", "sha256"), ("sources", "added_by"), ("sources", "added_at"),
+                              ("claims", "quote_start"), ("claims", "quote_end")):
+            conn.execute(sa.text(f'ALTER TABLE "{table}" DROP COLUMN "{column}"'))
+        conn.execute(sa.text("DELETE FROM schema_version WHERE version = 2"))
+    engine.dispose()
+
+    with PostgresStore(url) as store:
+        assert store.version == 2
+        data_dir = copy_seed_tables(tmp_path / "data")
+        assert not store.load_dir(data_dir).errors
+        doc = drafts_of("ain_issa_second_report_ar.txt", data_dir)
+        result = apply_drafts(doc, store, archive_dir=tmp_path, who="tester")
+        claims = store.read().claims.set_index("claim_id").loc[result.ids("claims")]
+        assert (claims["quote_end"] > claims["quote_start"]).all()
