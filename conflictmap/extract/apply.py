@@ -363,7 +363,7 @@ def apply_drafts(doc: dict, store: Store, *, archive_dir: Path | str, who: str, 
             raise ApplyError("nothing to add: no draft selected with claims" +
                              (f" ({'; '.join(f'{d}: {w}' for d, w in skipped)})" if skipped else ""))
         return result
-    _path, new_file = archive_article(archive_dir, text)
+    archived, new_file = archive_article(archive_dir, text)
     reason = reason or f"added from article {sha[:12]}"
     for p in rows:
         try:
@@ -371,7 +371,7 @@ def apply_drafts(doc: dict, store: Store, *, archive_dir: Path | str, who: str, 
         except StoreError as exc:
             undone, stuck = _roll_back(store, result.changes, who)
             if new_file and not stuck:
-                _path.unlink(missing_ok=True)
+                archived.unlink(missing_ok=True)
             msg = f"{p.table} {p.row_id} refused: {exc}"
             if stuck:
                 raise ApplyError(msg + f"; {len(undone)} earlier row(s) reverted, but these stay written: "
