@@ -21,6 +21,7 @@ pages = st.navigation([
     st.Page("pages/claims.py", title=t("nav.claims"), icon=":material/forum:"),
     st.Page("pages/places.py", title=t("nav.places"), icon=":material/location_on:"),
     st.Page("pages/import_data.py", title=t("nav.import"), icon=":material/upload_file:"),
+    st.Page("pages/article.py", title=t("nav.article"), icon=":material/post_add:"),
     st.Page("pages/quality.py", title=t("nav.quality"), icon=":material/rule:"),
 ])
 # The filters restore themselves when the user arrives on another page (ui.filters): they need to know

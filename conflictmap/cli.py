@@ -189,7 +189,8 @@ def build_parser() -> argparse.ArgumentParser:
                "--outlet 'Asharq Al-Awsat' --out drafts.json\n\n" + textwrap.fill(
                    "In drafts.json every claim's quote is exactly text[start:end] of the article text whose "
                    "SHA-256 is article.sha256 (for HTML, the extracted text; article.source_sha256 is the page's "
-                   "own hash). Adding reviewed drafts to the ledger comes with the ledger store.", 78))
+                   "own hash). Review the drafts (edit drafts.json, or use the app's page \"Add from an "
+                   "article\"), then add them with `python -m conflictmap apply drafts.json`.", 78))
     p.add_argument("file", type=Path, metavar="FILE", help="the article: .txt or .html")
     p.add_argument("--published", type=_date, required=True, metavar="YYYY-MM-DD",
                    help="publication date; 'yesterday' and weekdays are resolved against it")
@@ -205,6 +206,37 @@ def build_parser() -> argparse.ArgumentParser:
                         "actor_id replace the bundled ones")
     p.add_argument("--out", type=Path, required=True, metavar="FILE",
                    help="drafts.json to write (atomically; '-' for stdout)")
+    p = sub.add_parser(
+        "apply", help="add reviewed drafts (drafts.json from `extract`) to the ledger, with their history",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description=textwrap.fill(
+            "Archive the article of DRAFTS (its text, unchanged, as sources/<sha256>.txt under the data "
+            "directory), add it as a source (with its SHA-256, who added it and when), and add the drafts "
+            "through the store: a draft whose match names an event adds its claims to that event; a draft "
+            "with match null becomes a new event with its claims. Background drafts (facts the article only "
+            "recalls) are skipped unless named in --only. A place without a place_id becomes a new place "
+            "(coord_source 'extract: ...', with its precision). Every claim keeps its quote's character "
+            "offsets into the archived text; a quote edited in review must still be verbatim in the text. "
+            "Ids are proposed from names and dates. Every row is validated before anything is written; if "
+            "the store still refuses one, the rows already written by this run are reverted, so a run adds "
+            "everything or nothing. The history records who (cli:<your user name>, or --who) and --reason.",
+            78),
+        epilog="examples:\n  python -m conflictmap apply drafts.json --dry-run\n"
+               "  python -m conflictmap apply drafts.json --only d1,d3 --reason 'AFP wire, checked'\n\n"
+               "exit status: 0 added (or dry run clean), 1 refused (nothing written unless the message says "
+               "so), 2 unreadable input")
+    p.add_argument("drafts", type=Path, metavar="DRAFTS", help="drafts.json written by `extract` (and reviewed)")
+    _data_arg(p)
+    p.add_argument("--only", default=None, metavar="D1,D2",
+                   help="add only these drafts (comma-separated draft ids); a background draft is added only "
+                        "when named here")
+    p.add_argument("--reason", default="", help="why, recorded in the history of every row added")
+    p.add_argument("--who", default=None, help="who the history records (default: cli:<your user name>)")
+    p.add_argument("--archive", type=Path, default=None, metavar="DIR",
+                   help="directory to archive the article text under (DIR/sources/<sha256>.txt); default: the "
+                        "data directory (--data, else $CONFLICTMAP_DATA, else the repository root), also with "
+                        "PostgreSQL")
+    p.add_argument("--dry-run", action="store_true", help="check and list what would be added; write nothing")
     return parser
 
 
@@ -390,6 +422,35 @@ def cmd_extract(args) -> int:
     return 0
 
 
+def cmd_apply(args) -> int:
+    import getpass
+    import json
+
+    from .extract.apply import ApplyError, apply_drafts
+
+    try:
+        doc = json.loads(args.drafts.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        print(f"error: {args.drafts}: cannot read drafts: {getattr(exc, 'strerror', None) or exc}", file=sys.stderr)
+        return 2
+    only = [x.strip() for x in args.only.split(",") if x.strip()] if args.only else None
+    who = args.who or f"cli:{getpass.getuser()}"
+    try:
+        with _open(args) as store:
+            result = apply_drafts(doc, store, archive_dir=args.archive or args.data or default_data_dir(), who=who,
+                                  reason=args.reason, only=only, dry_run=args.dry_run)
+    except (ApplyError, StoreError) as exc:
+        print(f"refused: {exc}", file=sys.stderr)
+        return 1
+    for line in result.report():
+        print(("would add: " if args.dry_run and not line.startswith("skipped") else "") + line)
+    n = {t: len(result.ids(t)) for t in ("sources", "places", "events", "claims")}
+    print(("dry run, nothing written: " if args.dry_run else "added: ")
+          + f"{n['events']} event(s), {n['claims']} claim(s), {n['places']} place(s), {n['sources']} source(s)"
+          + ("" if args.dry_run else f"; history: {len(result.changes)} change(s) by {who}"))
+    return 0
+
+
 def _open(args):
     from .store import open_store
 
@@ -463,7 +524,7 @@ def cmd_revert(args) -> int:
 
 COMMANDS = {"validate": cmd_validate, "export": cmd_export, "docs": cmd_docs, "assets": cmd_assets,
             "import": cmd_import, "geocode": cmd_geocode, "extract": cmd_extract, "db": cmd_db,
-            "history": cmd_history, "revert": cmd_revert}
+            "history": cmd_history, "revert": cmd_revert, "apply": cmd_apply}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -183,6 +183,10 @@ CLAIMS = Table(
         Column("claim_date_inferred", "bool", "true when claim_date was worked out rather than printed."),
         Column("source_id", "id", "Where the claim is reported (sources.csv).", required=True, refs="sources"),
         Column("notes", "text", "Provenance notes."),
+        Column("quote_start", "int", "Where the quote starts in the source's archived text (text_file), as a character "
+               "offset: text[quote_start:quote_end] is the quote exactly as printed.", min=0),
+        Column("quote_end", "int", "Where the quote ends in the source's archived text (exclusive character offset).",
+               min=0),
     ),
 )
 
@@ -201,8 +205,13 @@ SOURCES = Table(
         Column("published_precision", "enum", "Precision of the publication date.", required=True, choices=DATE_PRECISIONS),
         Column("published_inferred", "bool", "true when the publication date was worked out, not printed."),
         Column("url", "str", "Where it can be read, when known."),
-        Column("text_file", "str", "The archived text this source's quotes can be checked against (a file in ../shared/seeds/)."),
+        Column("text_file", "str", "The archived text this source's quotes can be checked against: "
+               "sources/<sha256>.txt in the data directory for an article added from the app or `apply`, "
+               "else a file in ../shared/seeds/."),
         Column("notes", "text", "Provenance notes."),
+        Column("sha256", "str", "SHA-256 (hex) of the archived text as UTF-8: what the claims' quote offsets point into."),
+        Column("added_by", "str", "Who added the article (the editor, or cli:<user>)."),
+        Column("added_at", "str", "When the article was added (ISO 8601, UTC)."),
     ),
 )
 

@@ -26,6 +26,20 @@ def _seeds_dir() -> Path:
 SEEDS = _seeds_dir()
 
 
+@pytest.fixture(autouse=True)
+def _keep_main_module():
+    """Put ``sys.modules["__main__"]`` back after each test. Streamlit's AppTest leaves the last script it ran
+    there (pages/import_data.py, say), and a process started later with the "spawn" method re-runs that file
+    as its main module: tests/test_store_concurrency.py's editors then crashed before editing, when the full
+    suite ran the import page's tests first."""
+    import sys
+
+    main = sys.modules.get("__main__")
+    yield
+    if main is not None:
+        sys.modules["__main__"] = main
+
+
 # --- skips: allowed on a developer's machine, failures in CI ------------------------------------------
 
 def in_ci() -> bool:

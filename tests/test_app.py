@@ -15,7 +15,7 @@ from streamlit.testing.v1 import AppTest
 from tests.conftest import PAYLOAD, REPO, claim, event, layer_payload, place, skip_or_fail, source
 
 PAGES = ["pages/map.py", "pages/events.py", "pages/claims.py", "pages/quality.py"]
-PAGES += [p for p in ("pages/places.py", "pages/import_data.py") if (REPO / p).exists()]
+PAGES += [p for p in ("pages/places.py", "pages/import_data.py", "pages/article.py") if (REPO / p).exists()]
 
 
 @pytest.fixture

@@ -13,7 +13,8 @@ The pipeline, one module per step, all offline (nothing downloads a model or dat
 * :mod:`.match`   - each draft scored against the events already in the ledger.
 
 :func:`extract` runs the whole pipeline and returns the ``drafts.json`` structure. This package never
-imports streamlit and never writes to the ledger: accepting drafts is the store's job.
+imports streamlit; reading writes nothing. Accepting reviewed drafts is :mod:`.apply`'s job (through the
+store), and :mod:`.highlight` marks the text for review.
 """
 
 from __future__ import annotations

@@ -85,8 +85,19 @@ def _m1_create(conn: sa.Connection) -> None:
     metadata.create_all(conn)
 
 
+def _m2_reader_notes_and_archive(conn: sa.Connection) -> None:
+    # IF NOT EXISTS: a database created by _m1 from today's schema.py has these columns already.
+    for table, column, sql_type in (("events", "notes_public", "TEXT"),
+                                    ("sources", "sha256", "TEXT"), ("sources", "added_by", "TEXT"),
+                                    ("sources", "added_at", "TEXT"), ("claims", "quote_start", "BIGINT"),
+                                    ("claims", "quote_end", "BIGINT")):
+        conn.execute(sa.text(f'ALTER TABLE "{table}" ADD COLUMN IF NOT EXISTS "{column}" {sql_type}'))
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[sa.Connection], None]]] = [
     (1, "tables from conflictmap/schema.py, history, csv_format", _m1_create),
+    (2, "events.notes_public; archived articles: sources.sha256/added_by/added_at, claims.quote_start/quote_end",
+     _m2_reader_notes_and_archive),
 ]
 
 
