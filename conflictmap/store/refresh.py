@@ -17,7 +17,8 @@ import pandas as pd
 
 from .. import schema
 from ..claims import derive_status
-from ..load import Dataset, _isin, assemble, validate_table
+from ..model import Dataset
+from ..validate import _isin, assemble, validate_table
 from .rules import raw_frame
 
 

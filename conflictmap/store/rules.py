@@ -11,7 +11,9 @@ import numpy as np
 import pandas as pd
 
 from .. import schema
-from ..load import RowIssue, _check_refs, _empty, assemble, validate_table
+from ..model import RowIssue
+from ..model import empty_table as _empty
+from ..validate import _check_refs, assemble, validate_table
 
 # (table, column, is_list) that point into each table: what a delete must check.
 REFERRERS: dict[str, list[tuple[str, str, bool]]] = {name: [] for name in schema.TABLES}
