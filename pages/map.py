@@ -227,6 +227,8 @@ with right:
         if not present and not row.empty and pd.notna(row.iloc[0]["lat"]):
             st.button("Zoom to this event", on_click=ui.move_view,
                       args=((float(row.iloc[0]["lat"]), float(row.iloc[0]["lon"])), 10))
+        if not present and not row.empty:
+            ui.edit_controls(data, current)  # History for everyone; Add a claim / Edit / Delete for an editor
     else:
         st.info("Click a marker (or a line) on the map to read who claimed, denied or only acknowledged the event.")
 
