@@ -41,9 +41,16 @@ ss = st.session_state
 
 
 def prefix(table: str, row_id: str | None) -> str:
-    """The session-state key prefix of one row's form: safe in a CSS class, whatever the id holds."""
+    """The session-state key prefix of one row's form: safe in a CSS class, whatever the id holds.
+
+    It carries a generation, moved on whenever a form is emptied (after a save, a delete, a discard): the
+    next form gets widgets the browser has never seen, so no value typed into the last one comes back."""
     digest = hashlib.sha256((row_id or "").encode("utf-8")).hexdigest()[:10] if row_id else "new"
-    return f"ed_{table}_{digest}"
+    try:
+        generation = int(ss.get("_ed_gen", 0))
+    except Exception:  # outside a script run (tests computing a key): the first generation
+        generation = 0
+    return f"ed_{table}_{digest}" + (f"_g{generation}" if generation else "")
 
 
 def _is_rtl(col: schema.Column) -> bool:
@@ -70,6 +77,7 @@ def _cell(col: schema.Column, value) -> str:
 def _clear(p: str) -> None:
     for k in [k for k in ss if isinstance(k, str) and k.startswith(p + "_")]:
         del ss[k]
+    ss["_ed_gen"] = int(ss.get("_ed_gen", 0)) + 1
 
 
 def _load_row(p: str, table: str, row_id: str | None, defaults: dict[str, str]) -> bool:
