@@ -94,6 +94,8 @@ def test_adding_a_claim_shows_it_in_the_ledger_with_the_proposed_id(data_dir):
     assert not at.exception, [e.value for e in at.exception]
     assert any("Saved change #1" in plain(s.value) for s in at.success), [s.value for s in at.success]
     assert "Test Monitor Network" in ledger(at)
+    seed_claims = len(load_dataset(REPO).claims)
+    assert any(f"{seed_claims + 1} claims" in c.value for c in at.caption)  # the counts under the map
     stored = load_dataset(data_dir).claims.set_index("claim_id")
     assert stored.at["c-ain-issa-ied-test-monitor-network", "stance"] == "denies"
     history = CsvStore(data_dir).history(event_id=EVENT)
