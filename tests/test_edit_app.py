@@ -222,3 +222,15 @@ def test_edit_off_hides_the_edit_page_and_it_refuses_if_reached(data_dir, monkey
     assert not at.exception
     assert "Editing is off" in "\n".join(i.value for i in at.info)
     assert not at.button and not at.text_input
+
+
+def test_an_events_places_are_found_in_the_gazetteer_by_their_arabic_name(data_dir):
+    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=90).run()
+    at.switch_page("pages/edit.py").run()
+    at.button_group(key="ed_table").set_value("events").run()
+    p = prefix("events", None)
+    at.text_input(key=f"{p}_place_ids__search").set_value("عين عيسى").run()
+    add = [b for b in at.button if b.key and b.key.startswith(f"{p}_place_ids__add_")]
+    assert [b.key.rsplit("_", 1)[-1] for b in add][:1] == ["ain-issa"], [b.label for b in add]
+    add[0].click().run()
+    assert at.multiselect(key=f"{p}_place_ids").value == ["ain-issa"]
