@@ -4,7 +4,7 @@ The conversion is :func:`conflictmap.importers.import_bytes`, the same code as
 ``python -m conflictmap import`` and ``CONFLICTMAP_DATA=FILE``. Saving is
 limited to folders under ``$CONFLICTMAP_IMPORT_DIR`` (default
 ``~/conflictmap-imports``) so that a visitor cannot write anywhere else on the
-server.
+server, and shown only to someone who may write (``ui.editor()``; ``CONFLICTMAP_EDIT=off`` hides it).
 """
 
 from __future__ import annotations
@@ -94,13 +94,17 @@ st.download_button("Download the tables (zip)", data=lambda: importers.tables_zi
 # Server paths only for the person at the machine (ui.edit_mode): a hosted app's visitors see names only.
 at_machine = ui.edit_mode() == "local"
 where_saved = ui.md_escape(SAVE_ROOT) if at_machine else "the server's import folder"
+if ui.editor() is None:  # off, or a visitor who is not an editor: the tables can be downloaded, not saved
+    st.stop()
 with st.form("save"):
     folder = st.text_input("Or save them into a folder", value=stem,
                            help=f"A folder inside {where_saved} (set CONFLICTMAP_IMPORT_DIR to change where). "
                                 "It is written whole or not at all.")
     force = st.checkbox("Replace the tables if the folder already has files in it")
     save = st.form_submit_button("Save")
-if save:
+if save and ui.editor() is None:  # never reached while the form is hidden; refused in code all the same
+    st.error("Editing is off: nothing was saved.")
+elif save:
     root = SAVE_ROOT.resolve()
     target = (root / folder.strip()).resolve()
     if not folder.strip() or target == root or not target.is_relative_to(root):

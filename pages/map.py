@@ -264,6 +264,8 @@ with right:
             st.caption(t("map.outside_filters"))
         st.html(ui.event_panel_html(data, current, highlight_claim=ss.get("highlight_claim"), lang=lang,
                                     editor=ui.edit_mode() in ("local", "login")))
+        if not present:
+            ui.edit_controls(data, current)  # History for everyone; Add a claim / Edit / Delete for an editor
     elif not present:
         st.caption(t("map.click_hint"))
     if len(imprecise):

@@ -8,6 +8,8 @@ Rerun behaviour worth knowing:
   the results are kept in ``st.session_state`` and the page reruns to show them.
 * Nothing is written until "Save" is pressed; places.csv is then replaced
   atomically, and ``ui.dataset()`` reloads because the file's mtime changed.
+  Geocoding and saving are shown only to someone who may write (``ui.editor()``),
+  and the save refuses if reached without one.
 * The map is ``st_folium`` with ``returned_objects=[]``: panning and zooming
   never rerun the script.
 """
@@ -110,8 +112,12 @@ if run and run["signature"] != places_signature():
 if flash := st.session_state.pop("gc_flash", None):
     st.success(flash)
 
+may_write = ui.editor() is not None  # off (or a visitor not signed in as an editor): nothing here writes
 if not tasks:
     st.success("Every place in places.csv, and every place events.csv refers to, has coordinates.")
+elif not may_write:
+    st.caption(f"{len(tasks)} place(s) lack coordinates. Geocoding them saves to places.csv, which only an "
+               "editor may do (CONFLICTMAP_EDIT).")
 else:
     missing = pd.DataFrame([{"id": t.place_id, "names": " / ".join(t.names),
                              "in places.csv": t.row is not None} for t in tasks])
@@ -143,7 +149,7 @@ else:
         st.session_state["gc_run"] = {"signature": places_signature(), "tasks": tasks, "error": error}
         st.rerun()
 
-if run:
+if run and may_write:
     if run["error"]:
         st.error(f"The geocoder failed: {md(run['error'])}. The places below were resolved before it did; "
                  "answers received are cached, so trying again does not repeat them.")
@@ -173,7 +179,9 @@ if run:
         else:
             st.caption(f"{label}: not found. {md(r.note)}")
     if st.button(f"Save {len(choices)} coordinate(s) to places.csv", disabled=not choices, key="gc_save"):
-        if run["signature"] != places_signature():
+        if ui.editor() is None:  # hidden when nobody may write; refused here if reached anyway
+            st.error("Editing is off: nothing was saved.")
+        elif run["signature"] != places_signature():
             st.error("places.csv changed since the lookup; geocode again.")
         else:
             fresh = geocode.PlacesFile.read(places_path)

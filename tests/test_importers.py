@@ -578,6 +578,7 @@ def test_import_page_saves_only_inside_the_import_folder(acled_file, tmp_path, m
 
     root = tmp_path / "imports"
     monkeypatch.setenv("CONFLICTMAP_IMPORT_DIR", str(root))
+    monkeypatch.setenv("CONFLICTMAP_EDIT", "local")  # saving is a write: only someone who may edit sees it
     path = acled_file([acled_row("SYR1")])
     at = AppTest.from_file(str(REPO / "pages" / "import_data.py"), default_timeout=60)
     at.run()

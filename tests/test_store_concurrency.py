@@ -53,7 +53,10 @@ def edits(store, name: str, seed: int) -> list[tuple]:
 
 
 @pytest.mark.parametrize("kind", ["csv", "postgresql"])
-def test_two_processes_editing_the_same_rows_lose_nothing(kind, tmp_path):
+def test_two_processes_editing_the_same_rows_lose_nothing(kind, tmp_path, monkeypatch):
+    # An AppTest run earlier in this process leaves a page script as sys.modules["__main__"]; a spawned child
+    # would run that page again on start-up and die before editing. The children need no __main__ of ours.
+    monkeypatch.setitem(sys.modules, "__main__", types.ModuleType("__main__"))
     store = open_test_store(kind, copy_seed_tables(tmp_path / "data"))
     where = str(store.dir) if kind == "csv" else store.url
     initial = {row: store.get("claims", row).values["quote_en"] for row in ROWS}

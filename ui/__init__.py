@@ -3,12 +3,15 @@
 The core (``conflictmap/``) never imports streamlit; this package is where the caching and widget
 state live: ``compat`` (every private Streamlit/st_folium API, fenced), ``data`` (the shared dataset,
 edit mode), ``state`` (callbacks applied whole, values kept across pages), ``filters`` (the sidebar),
-``urlstate`` (the shareable link), ``stories``, ``mapglue`` (st_folium), ``downloads``, ``text``.
+``urlstate`` (the shareable link), ``stories``, ``mapglue`` (st_folium), ``downloads``, ``text``,
+``edit`` (the edit forms, deletes, history).
 Pages import ``ui`` and use the names below. Rerun consequences worth knowing:
 
 * The dataset is held with ``st.cache_resource``: one shared, read-only copy
   for every session (``st.cache_data`` would pickle a copy per rerun). It is
-  keyed on the files' modification times, so editing a CSV reloads it.
+  read through the store (PostgreSQL or the CSV directory); after a save the
+  next run patches the change in (``Store.refresh``), and a CSV file edited by
+  hand (its modification time changed, nothing in the history) reloads it.
 * Every widget callback is wrapped in :func:`uninterrupted`: Streamlit may
   abandon a callback half-way when another interaction arrives, and the
   button press behind it would be lost.
@@ -27,8 +30,9 @@ from conflictmap.render import event_panel_html
 from conflictmap.text import escape
 
 from .compat import leave_legacy_pages_mode
-from .data import data_dir_caption, dataset, edit_mode, editor, map_assets_local, offline_default
+from .data import data_dir_caption, dataset, edit_mode, editor, live_store, map_assets_local, offline_default
 from .downloads import download_buttons
+from .edit import edit_controls
 from .filters import CURRENT_PAGE, FILTER_KEYS, current_filters, sidebar_filters
 from .mapglue import app_base_map, map_view, move_view, view_args
 from .state import keep, recall, uninterrupted
@@ -37,11 +41,38 @@ from .text import PRESENTATION_CSS, event_titles, md_escape
 from .urlstate import apply_url_state, current_view_state, query_dict, sync_url
 
 __all__ = [
-    "CURRENT_PAGE", "FILTER_KEYS", "PRESENTATION_CSS", "app_base_map", "apply_url_state", "current_filters",
-    "current_view_state", "data_dir_caption", "dataset", "download_buttons", "edit_mode", "editor", "escape",
-    "event_panel_html", "event_titles", "go_to_step", "keep", "leave_story", "map_assets_local", "map_view",
-    "md_escape", "move_view", "offline_default", "query_dict", "recall", "require_entrypoint", "sidebar_filters",
-    "sync_url", "uninterrupted", "view_args",
+    "CURRENT_PAGE",
+    "FILTER_KEYS",
+    "PRESENTATION_CSS",
+    "app_base_map",
+    "apply_url_state",
+    "current_filters",
+    "current_view_state",
+    "data_dir_caption",
+    "dataset",
+    "download_buttons",
+    "edit_controls",
+    "edit_mode",
+    "editor",
+    "escape",
+    "event_panel_html",
+    "event_titles",
+    "go_to_step",
+    "keep",
+    "leave_story",
+    "live_store",
+    "map_assets_local",
+    "map_view",
+    "md_escape",
+    "move_view",
+    "offline_default",
+    "query_dict",
+    "recall",
+    "require_entrypoint",
+    "sidebar_filters",
+    "sync_url",
+    "uninterrupted",
+    "view_args",
 ]
 
 

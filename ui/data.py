@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
+import time
 from pathlib import Path
 
 import streamlit as st
 
 from conflictmap import schema
 from conflictmap.load import DataError, Dataset, default_data_dir, load_dataset
+from conflictmap.store import Store, StoreError, database_url, open_store
 
 from .text import md_escape
 
@@ -33,14 +36,75 @@ def _load(data_dir: str, signature: tuple) -> Dataset:
     return load_dataset(Path(data_dir))
 
 
+class _Live:
+    """One store and the dataset read from it, shared by every session and kept current.
+
+    After a save the dataset is brought up to date with :meth:`Store.refresh` (only the changed rows are
+    validated and patched in; the other tables are kept), on the next run of any session. For the CSV
+    directory the files' modification times are watched as well: a file edited by hand (not through the
+    store, so not in the history) makes the whole dataset reload, as before.
+    """
+
+    def __init__(self, where: str):
+        self.where = where
+        self.store: Store = open_store(where)
+        self.lock = threading.Lock()
+        self.data: Dataset | None = None
+        self.version = 0
+        self.signature: tuple = ()
+
+    def current(self) -> Dataset:
+        with self.lock:
+            csv_dir = getattr(self.store, "dir", None)
+            if self.data is None:
+                self.data, self.version = self.store.read_versioned()
+                self.signature = _data_signature(csv_dir) if csv_dir is not None else ()
+                return self.data
+            latest = self.store.last_change_id()
+            if latest != self.version:
+                started = time.perf_counter()
+                self.data, self.version = self.store.refresh(self.data, self.version)
+                log.info("dataset refreshed to change #%s in %.3f s", self.version, time.perf_counter() - started)
+                if csv_dir is not None:
+                    self.signature = _data_signature(csv_dir)
+            elif csv_dir is not None and _data_signature(csv_dir) != self.signature:
+                self.data, self.version = self.store.read_versioned()  # edited by hand, outside the store
+                self.signature = _data_signature(csv_dir)
+            return self.data
+
+
+@st.cache_resource(show_spinner="Loading events…")
+def _live(where: str) -> _Live:
+    live = _Live(where)
+    live.current()
+    return live
+
+
+def _where() -> str | Path:
+    """The database URL when ``CONFLICTMAP_DATABASE_URL`` is set, else the data directory (or imported file)."""
+    return database_url() or default_data_dir()
+
+
+def live_store() -> Store | None:
+    """The store the app reads and writes (None when the data is an imported file, which is read-only)."""
+    where = _where()
+    if isinstance(where, Path) and where.is_file():
+        return None
+    return _live(str(where)).store
+
+
 def dataset() -> Dataset:
-    """The current data directory's dataset (shared, read-only: never mutate it)."""
-    data_dir = default_data_dir()
+    """The current dataset (shared, read-only: never mutate it): from PostgreSQL when
+    ``CONFLICTMAP_DATABASE_URL`` is set, else the data directory; up to date with every save."""
+    where = _where()
     try:
-        return _load(str(data_dir), _data_signature(data_dir))
-    except DataError as exc:
-        where = f" in {md_escape(data_dir)}" if edit_mode() == "local" else ""
-        st.error(f"The data{where} cannot be loaded: {md_escape(exc)}")
+        if isinstance(where, Path) and where.is_file():
+            return _load(str(where), _data_signature(where))
+        return _live(str(where)).current()
+    except (DataError, StoreError) as exc:
+        shown = where if isinstance(where, Path) else "the database"
+        at = f" in {md_escape(shown)}" if edit_mode() == "local" else ""
+        st.error(f"The data{at} cannot be loaded: {md_escape(exc)}")
         st.stop()
 
 

@@ -105,8 +105,8 @@ def pytest_runtest_makereport(item, call):
 # --- the app server (tests.harness.StreamlitServer) ---------------------------------------------------
 
 @contextlib.contextmanager
-def running_server(request, name: str, data_dir: Path):
-    server = StreamlitServer(name, data_dir, log_dir=ARTIFACTS)
+def running_server(request, name: str, data_dir: Path, env: dict[str, str] | None = None):
+    server = StreamlitServer(name, data_dir, log_dir=ARTIFACTS, env=dict(env or {}))
     try:
         server.start()
     except RuntimeError as exc:

@@ -48,6 +48,7 @@ def test_places_page_escapes_names_on_the_map(monkeypatch, make_data):
 
 def test_places_page_geocodes_on_demand_and_saves(monkeypatch, gap_data):
     path = gap_data / schema.PLACES.path
+    monkeypatch.setenv("CONFLICTMAP_EDIT", "local")  # saving coordinates is an edit: someone at the machine
     at = places_page(monkeypatch, gap_data).run()
     assert not at.exception, [e.value for e in at.exception]
     assert path.read_bytes() == PlacesFile.read(path).original  # loading the page writes nothing
