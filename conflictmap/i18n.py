@@ -13,7 +13,8 @@ LANGS = ("en", "ar")
 EN: dict[str, str] = {
     # navigation
     "nav.map": "Map", "nav.events": "Events", "nav.claims": "Claims & sources", "nav.places": "Places",
-    "nav.import": "Import", "nav.article": "Add from an article", "nav.edit": "Edit the ledger", "nav.quality": "Data quality",
+    "nav.import": "Import", "nav.article": "Add from an article", "nav.edit": "Edit the ledger",
+    "nav.quality": "Data quality",
     # the map page
     "map.title": "Conflict events and the claims about them",
     "map.shown": "{n} of {total} events shown",
@@ -78,7 +79,8 @@ EN: dict[str, str] = {
 
 AR: dict[str, str] = {
     "nav.map": "الخريطة", "nav.events": "الأحداث", "nav.claims": "الروايات والمصادر", "nav.places": "الأماكن",
-    "nav.import": "الاستيراد", "nav.article": "إضافة من مقال", "nav.edit": "تحرير السجل", "nav.quality": "جودة البيانات",
+    "nav.import": "الاستيراد", "nav.article": "إضافة من مقال", "nav.edit": "تحرير السجل",
+    "nav.quality": "جودة البيانات",
     "map.title": "الأحداث والروايات المتضاربة حولها",
     "map.shown": "{n} من {total} حدثًا معروضة",
     "map.unplaced_note": " · {n} بلا إحداثيات (انظر الأماكن)",
