@@ -105,8 +105,10 @@ def pytest_runtest_makereport(item, call):
 # --- the app server (tests.harness.StreamlitServer) ---------------------------------------------------
 
 @contextlib.contextmanager
-def running_server(request, name: str, data_dir: Path, env: dict[str, str] | None = None):
-    server = StreamlitServer(name, data_dir, log_dir=ARTIFACTS, env=dict(env or {}))
+def running_server(request, name: str, data_dir: Path, env: dict[str, str] | None = None,
+                   args: list[str] | None = None):
+    """The app started for a test (``env`` and ``args`` as in StreamlitServer); its log is kept if a test failed."""
+    server = StreamlitServer(name, data_dir, log_dir=ARTIFACTS, env=dict(env or {}), args=list(args or []))
     try:
         server.start()
     except RuntimeError as exc:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.conftest import ARTIFACTS, REPO, App, StreamlitServer
+from tests.browser.conftest import REPO, App, running_server
 from tests.conftest import skip_or_fail
 
 try:
@@ -101,21 +101,9 @@ def write_secrets(path: Path, provider_url: str) -> Path:
 def login_server(request, browser, provider, tmp_path_factory):
     """The app on the seed data with CONFLICTMAP_EDIT=login, its editors list, and the test's secrets file."""
     secrets_file = write_secrets(tmp_path_factory.mktemp("login-secrets") / "secrets.toml", provider)
-    server = StreamlitServer("login", REPO, log_dir=ARTIFACTS,
-                             env={"CONFLICTMAP_EDIT": "login", "CONFLICTMAP_EDITORS": EDITORS},
-                             args=["--secrets.files", str(secrets_file)])
-    try:
-        server.start()
-    except RuntimeError as exc:
-        pytest.fail(str(exc), pytrace=False)
-    try:
+    with running_server(request, "login", REPO, env={"CONFLICTMAP_EDIT": "login", "CONFLICTMAP_EDITORS": EDITORS},
+                        args=["--secrets.files", str(secrets_file)]) as server:
         yield server
-    finally:
-        server.stop()
-        if request.session.testsfailed == 0:
-            server.log_path.unlink(missing_ok=True)
-        else:
-            print(f"\nstreamlit server log kept: {server.log_path}")
 
 
 def sidebar_text(app: App) -> str:
