@@ -15,6 +15,7 @@ from jinja2 import Template
 from . import assets
 from .claims import STATUS_COLOURS, in_ledger_order
 from .files import atomic_write  # noqa: F401  (callers write exports with it)
+from .i18n import t
 from .maplayers import base_map
 from .model import Dataset
 from .render import event_panel_html
@@ -164,12 +165,13 @@ class SourcesPanel(MacroElement):
             var div = L.DomUtil.create('div', 'cm-sources');
             div.style.cssText = 'background:rgba(255,255,255,.93);padding:6px 9px;border-radius:6px;' +
               'font:12px/1.4 sans-serif;max-width:320px;max-height:40vh;overflow:auto;box-shadow:0 1px 4px #0005';
-            var h = document.createElement('b'); h.textContent = 'Sources'; div.appendChild(h);
+            if (S.rtl) { div.dir = 'rtl'; div.lang = 'ar'; }
+            var h = document.createElement('b'); h.textContent = S.heading; div.appendChild(h);
             S.items.forEach(function (s) {
               var p = document.createElement('div'); p.style.marginTop = '4px';
               p.textContent = s.label; p.dir = 'auto';
               if (s.url) {  // safe_url() let only http(s)/mailto through; anything else is url_text
-                var a = document.createElement('a'); a.href = s.url; a.textContent = ' link';
+                var a = document.createElement('a'); a.href = s.url; a.textContent = ' ' + S.link;
                 a.target = '_blank'; a.rel = 'noopener noreferrer'; p.appendChild(a);
               } else if (s.url_text) {
                 p.appendChild(document.createTextNode(' ' + s.url_text));
@@ -186,10 +188,11 @@ class SourcesPanel(MacroElement):
         {% endmacro %}
     """)
 
-    def __init__(self, sources: list[dict], note: str) -> None:
+    def __init__(self, sources: list[dict], note: str, lang: str = "en") -> None:
         super().__init__()
         self._name = "SourcesPanel"
-        self.data_json = json_for_script({"items": sources, "note": note})
+        self.data_json = json_for_script({"items": sources, "note": note, "rtl": lang == "ar",
+                                          "heading": t("export.sources", lang), "link": t("export.link", lang)})
 
 
 class _SliderAtEnd(MacroElement):
@@ -207,7 +210,7 @@ class _SliderAtEnd(MacroElement):
         self.slider = slider
 
 
-def _timeline_features(data: Dataset, events: pd.DataFrame) -> dict:
+def _timeline_features(data: Dataset, events: pd.DataFrame, lang: str = "en") -> dict:
     """GeoJSON for folium's Timeline: each event appears from its start day to the end of the data,
     so the slider replays what had happened by that date; popups carry the escaped claim ledger."""
 
@@ -221,7 +224,7 @@ def _timeline_features(data: Dataset, events: pd.DataFrame) -> dict:
         feats.append({"type": "Feature", "geometry": geometry, "properties": {
             "start": int(row["date_start"].value // 10**6), "end": end,
             "colour": STATUS_COLOURS.get(row["status"], "#777"), "between": row["place_relation"] == "between",
-            "popup": event_panel_html(data, row["event_id"])}})
+            "popup": event_panel_html(data, row["event_id"], lang=lang)}})
     return {"type": "FeatureCollection", "features": feats}
 
 
@@ -272,10 +275,11 @@ def _inline_assets(html: str) -> str:
     return html
 
 
-def to_standalone_html(data: Dataset, events: pd.DataFrame, *, title: str = "conflictmap export") -> str:
+def to_standalone_html(data: Dataset, events: pd.DataFrame, *, title: str = "conflictmap export",
+                       lang: str = "en") -> str:
     """One self-contained HTML file: the selection on a map with a working time slider, the claim
     ledgers in popups (escaped), the legend and the sources. Every asset is inlined, so it opens
-    from disk with no network."""
+    from disk with no network. ``lang="ar"``: the ledgers, the legend and the notes in Arabic, right to left."""
     from folium.plugins import Timeline, TimelineSlider
     from folium.utilities import JsCode
 
@@ -285,9 +289,10 @@ def to_standalone_html(data: Dataset, events: pd.DataFrame, *, title: str = "con
                           "run `python -m conflictmap assets install` first.")
     borders = json.loads(assets.basemap_path(detail="110m").read_text(encoding="utf-8"))
     # No layers_js: the export draws its events with folium's Timeline, not EventLayer.
-    m = base_map("offline", basemap_data=borders, legend_bottom=150, layers_js=None)  # above the time slider
+    m = base_map("offline", basemap_data=borders, legend_bottom=150, layers_js=None,  # above the time slider
+                 lang=lang)
     timeline = Timeline(
-        _timeline_features(data, events),
+        _timeline_features(data, events, lang),
         point_to_layer=JsCode("function (f, latlng) { return L.circleMarker(latlng, {radius: 7, color: '#222', "
                               "weight: 1, fillColor: f.properties.colour, fillOpacity: 0.9}); }"),
         style=JsCode("function (f) { return {color: f.properties.colour, weight: 3, "
@@ -303,12 +308,10 @@ def to_standalone_html(data: Dataset, events: pd.DataFrame, *, title: str = "con
                                                           "source_id"])
     srcs = data.sources[data.sources["source_id"].isin(used)]
     sources = [{"label": f"{s['outlet']}: {s['title']} ({_iso(s['published'])}"
-                         f"{', date inferred' if s['published_inferred'] else ''})",
+                         f"{t('export.date_inferred', lang) if s['published_inferred'] else ''})",
                 "url": safe_url(s["url"]), "url_text": "" if safe_url(s["url"]) else s["url"]}
                for _, s in srcs.iterrows()]
-    note = (f"{len(events)} events exported by conflictmap. Click a marker for who asserted, denied or only "
-            f"acknowledged it; the slider replays what had happened by each date.")
-    m.add_child(SourcesPanel(sources, note))
+    m.add_child(SourcesPanel(sources, t("export.note", lang, n=len(events)), lang))
     m.get_root().title = title
     html = m.get_root().render()
     return _inline_assets(html)

@@ -13,7 +13,8 @@ import pandas as pd
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
-from .claims import STANCE_LABELS, STATUS_COLOURS, STATUS_HELP, STATUS_LABELS, ledger
+from .claims import STATUS_COLOURS, ledger
+from .i18n import CATALOGUE, t
 from .model import Dataset
 from .text import escape, link_html, safe_url
 
@@ -40,13 +41,21 @@ STANCE_COLOURS = {"asserts": "#0072B2", "claims_responsibility": "#004f7c", "den
                   "acknowledges": "#8a6d00", "no_comment": "#6b6b6b"}
 
 
-def fmt_date(value, precision: str = "day", inferred: bool = False) -> str:
+def fmt_date(value, precision: str = "day", inferred: bool = False, lang: str = "en") -> str:
+    """A date as a reader says it, to its ``precision``; Arabic month names with ``lang="ar"`` (Western digits,
+    as on the rest of the page)."""
     if pd.isna(value):
-        return "date unknown"
+        return t("date.unknown", lang)
     d = pd.Timestamp(value)
-    text = {"day": f"{d:%d %b %Y}", "week": f"week of {d:%d %b %Y}", "month": f"{d:%B %Y}",
-            "year": f"{d:%Y}"}.get(precision, f"{d:%d %b %Y}")
-    return text + (" (inferred)" if inferred else "")
+    if lang == "ar":
+        month = t(f"month.{d.month}", lang)
+        day = f"{d.day} {month} {d:%Y}"
+        text = {"day": day, "week": t("date.week", lang, date=day), "month": f"{month} {d:%Y}",
+                "year": f"{d:%Y}"}.get(precision, day)
+    else:  # English keeps the layout the ledger always had ("03 Jun 2018")
+        text = {"day": f"{d:%d %b %Y}", "week": t("date.week", lang, date=f"{d:%d %b %Y}"), "month": f"{d:%B %Y}",
+                "year": f"{d:%Y}"}.get(precision, f"{d:%d %b %Y}")
+    return text + (t("date.inferred", lang) if inferred else "")
 
 
 def event_panel_html(data: Dataset, event_id: str, *, highlight_claim: str | None = None, lang: str = "en",
@@ -54,48 +63,65 @@ def event_panel_html(data: Dataset, event_id: str, *, highlight_claim: str | Non
     """The event's header and full claim ledger as escaped HTML (``templates/event_panel.html``).
 
     ``highlight_claim`` outlines one claim (a story step's "the denial");
-    ``lang="ar"`` puts the Arabic title first. Readers see the event's reader notes (``notes_public``);
-    ``editor=True`` adds the curation notes (``notes``: provenance, inferences, research files).
+    ``lang="ar"`` puts the Arabic title first, renders every label in Arabic (the message catalogue,
+    :mod:`conflictmap.i18n`) and lays the panel out right to left; data keeps its own columns. Readers see
+    the event's reader notes (``notes_public``); ``editor=True`` adds the curation notes (``notes``:
+    provenance, inferences, research files).
     """
     rows = data.events[data.events["event_id"] == event_id]
     if rows.empty:
-        return "<p>This event is not in the loaded data.</p>"
+        return f"<p>{escape(t('ledger.missing', lang))}</p>"
     e = rows.iloc[0]
     places = data.places.set_index("place_id")
     sources = data.sources.set_index("source_id")
 
     def place(pid: str) -> dict:
         if pid not in places.index:
-            return {"name_en": pid, "name_ar": "", "source": "not in the gazetteer", "precision": "", "inferred": False}
+            return {"name_en": pid, "name_ar": "", "source": t("ledger.not_in_gazetteer", lang), "precision": "",
+                    "inferred": False}
         p = places.loc[pid]
         return {"name_en": p["name_en"], "name_ar": p["name_ar"], "source": p["coord_source"],
-                "precision": "" if pd.isna(p["coord_precision_m"]) else f"±{int(p['coord_precision_m']):,} m",
+                "precision": "" if pd.isna(p["coord_precision_m"])
+                else t("ledger.metres", lang, m=f"{int(p['coord_precision_m']):,}"),
                 "inferred": bool(p["coord_inferred"])}
 
-    when = fmt_date(e["date_start"], e["date_precision"], e["date_inferred"])
+    when = fmt_date(e["date_start"], e["date_precision"], e["date_inferred"], lang)
     if e["date_end"] != e["date_start"]:
-        when = f'{fmt_date(e["date_start"], e["date_precision"])} – {fmt_date(e["date_end"], e["date_precision"])}' + (
-            " (inferred)" if e["date_inferred"] else "")
+        when = (f'{fmt_date(e["date_start"], e["date_precision"], lang=lang)} – '
+                f'{fmt_date(e["date_end"], e["date_precision"], lang=lang)}'
+                + (t("date.inferred", lang) if e["date_inferred"] else ""))
 
     def claim(c) -> dict:
-        meta = [c["claimant_kind"].replace("_", " ")] + [c[k] for k in ("spokesperson", "channel") if c[k]]
-        meta.append(fmt_date(c["claim_date"], c["claim_date_precision"], c["claim_date_inferred"]))
+        kind = t(f"kind.{c['claimant_kind']}", lang) if f"kind.{c['claimant_kind']}" in CATALOGUE["en"] \
+            else c["claimant_kind"].replace("_", " ")
+        meta = [kind] + [c[k] for k in ("spokesperson", "channel") if c[k]]
+        meta.append(fmt_date(c["claim_date"], c["claim_date_precision"], c["claim_date_inferred"], lang))
         meta = [Markup(escape(m)) for m in meta]  # noqa: S704  (escaped here; the template joins them)
         src = None
         if c["source_id"] in sources.index:
             s = sources.loc[c["source_id"]]
             src = {"outlet": s["outlet"], "title": s["title"],
-                   "published": fmt_date(s["published"], s["published_precision"], s["published_inferred"]),
+                   "published": fmt_date(s["published"], s["published_precision"], s["published_inferred"], lang),
                    "link": Markup(link_html(s["url"])) if s["url"] else ""}  # noqa: S704  (link_html escapes)
-        return {**c.to_dict(), "colour": STANCE_COLOURS[c["stance"]], "stance_label": STANCE_LABELS[c["stance"]],
+        return {**c.to_dict(), "colour": STANCE_COLOURS[c["stance"]], "stance_label": t(f"stance.{c['stance']}", lang),
                 "meta": meta, "source": src, "highlight": c["claim_id"] == highlight_claim}
 
     claims = ledger(data.claims, event_id)
+    geo = str(e["geo_precision"]).strip()
+    labels = {"when": t("ledger.when", lang), "type": t("ledger.type", lang), "actors": t("ledger.actors", lang),
+              "vs": t("ledger.vs", lang), "fatalities": t("ledger.fatalities", lang), "note": t("ledger.note", lang),
+              "curation": t("ledger.curation", lang), "none": t("ledger.none", lang),
+              "attributed": t("ledger.attributed", lang), "source": t("ledger.source", lang),
+              "source_not_recorded": t("ledger.source_not_recorded", lang),
+              "inferred": t("ledger.inferred", lang)}
     return _ENV.get_template("event_panel.html").render(
         e=e.to_dict(), lang=lang, editor=editor, badge=badge, places=[place(p) for p in e["place_list"]], when=when,
-        status_label=STATUS_LABELS[e["status"]], status_colour=STATUS_COLOURS[e["status"]],
-        status_help=STATUS_HELP[e["status"]],
-        fatalities="not reported" if pd.isna(e["fatalities"]) else str(int(e["fatalities"])),
+        label=labels, where=t("ledger.where", lang, relation=t(f"relation.{e['place_relation']}", lang)),
+        heading=t("ledger.heading", lang, n=len(claims)),
+        geo=t(f"geo.{geo}", lang) if f"geo.{geo}" in CATALOGUE["en"] else t("ledger.geo_precision", lang, n=geo),
+        status_label=t(f"status.{e['status']}", lang), status_colour=STATUS_COLOURS[e["status"]],
+        status_help=t(f"status_help.{e['status']}", lang),
+        fatalities=t("ledger.not_reported", lang) if pd.isna(e["fatalities"]) else f"{int(e['fatalities']):,}",
         claims=[claim(c) for _, c in claims.iterrows()])
 
 

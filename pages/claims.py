@@ -3,39 +3,43 @@
 import streamlit as st
 
 import ui
-from conflictmap.claims import STANCE_LABELS, stance_matrix
+from conflictmap.claims import stance_matrix
 from conflictmap.render import sources_table
 from conflictmap.select import apply_filters
+from ui.i18n import headings, label, t
 
 ui.require_entrypoint()
 data = ui.dataset()
 selection = apply_filters(data, ui.sidebar_filters(data))
 claims = data.claims[data.claims["event_id"].isin(selection["event_id"])]
 
-st.title("Claims & sources")
-st.markdown(f"**{len(claims)} claims** about the **{len(selection)} events** in the current selection.")
+st.title(t("nav.claims"))
+st.markdown(t("claims.count", claims=len(claims), events=len(selection)))
 
-st.subheader("Who said what: claimant × event")
-st.caption("Asserts · Denies · Aware of reports (acknowledges without confirming). Columns are events in date order.")
+st.subheader(t("claims.matrix"))
+st.caption(t("claims.matrix_help"))
 matrix = stance_matrix(claims, selection)
 if matrix.empty:
-    st.info("No claims in the current selection.")
+    st.info(t("claims.none"))
 else:
-    st.dataframe(matrix.apply(lambda col: col.map(lambda v: "; ".join(STANCE_LABELS.get(s, s) for s in v.split("; "))
+    st.dataframe(matrix.apply(lambda col: col.map(lambda v: "; ".join(label("stance", s) for s in v.split("; "))
                                                   if v else "")),
                  width="stretch")
 
-st.subheader("Every claim")
+st.subheader(t("claims.every"))
 cols = ["claim_id", "event_id", "claimant", "spokesperson", "claimant_kind", "stance", "attributed", "quote_ar",
         "quote_en", "channel", "claim_date", "claim_date_inferred", "source_id"]
-st.dataframe(claims[cols], hide_index=True, width="stretch",
-             column_config={"claim_date": st.column_config.DateColumn("claim date"),
-                            "quote_ar": st.column_config.TextColumn("quote (Arabic)", width="large"),
-                            "quote_en": st.column_config.TextColumn("quote (English)", width="large")})
+shown = claims[cols].assign(stance=claims["stance"].map(lambda s: label("stance", s)),
+                            claimant_kind=claims["claimant_kind"].map(lambda s: label("kind", s)))
+st.dataframe(shown, hide_index=True, width="stretch",
+             column_config=headings(cols, claim_date=st.column_config.DateColumn(t("col.claim_date")),
+                                    quote_ar=st.column_config.TextColumn(t("col.quote_ar"), width="large"),
+                                    quote_en=st.column_config.TextColumn(t("col.quote_en"), width="large")))
 
-st.subheader("Sources")
-st.dataframe(sources_table(data.sources), hide_index=True, width="stretch",
-             column_config={"url": st.column_config.LinkColumn("url"),
-                            "url_not_linked": st.column_config.TextColumn("url (not a web link, shown as text)"),
-                            "published": st.column_config.DateColumn("published")})
+st.subheader(t("claims.sources"))
+sources = sources_table(data.sources)
+st.dataframe(sources, hide_index=True, width="stretch",
+             column_config=headings(sources.columns, url=st.column_config.LinkColumn(t("col.url")),
+                                    url_not_linked=st.column_config.TextColumn(t("col.url_not_linked")),
+                                    published=st.column_config.DateColumn(t("col.published"))))
 ui.data_dir_caption(data)

@@ -9,22 +9,15 @@ import streamlit as st
 import ui
 from conflictmap.export import events_table, to_csv
 from conflictmap.select import apply_filters
-from ui.i18n import t
+from ui.i18n import headings, label, t
 
 ui.require_entrypoint()
 data = ui.dataset()
 selection = apply_filters(data, ui.sidebar_filters(data))
 editor = ui.edit_mode() in ("local", "login")
 
-# Readers first: when, status, what, where; the machine columns after.
+# Readers first: when, status, what, where; the machine columns after. Headings: the catalogue's "col.*".
 FRONT = ["date_start", "status", "title_en", "title_ar", "event_type", "place_ids", "actor1", "actor2", "fatalities"]
-HEADINGS = {"event_id": "Id", "date_start": "Date", "date_end": "Until", "date_precision": "Date precision",
-            "date_inferred": "Date inferred", "title_en": "Title", "title_ar": "العنوان", "summary_en": "Summary",
-            "summary_ar": "الملخص", "event_type": "Type", "sub_event_type": "Sub-type", "place_ids": "Places",
-            "place_relation": "Place relation", "geo_precision": "Place precision (1 exact – 3 region)",
-            "location_note": "Where, in words", "actor1": "Actor", "actor2": "Other actor", "fatalities": "Fatalities",
-            "source_id": "Source", "status": "Status", "lat": "Latitude", "lon": "Longitude",
-            "notes_public": "Note", "notes": "Curation notes"}
 
 
 @ui.uninterrupted
@@ -45,11 +38,11 @@ if st.session_state.pop("_open_map", False):
     st.switch_page("pages/map.py")
 
 st.title(t("nav.events"))
-st.markdown(f"**{len(selection)} of {len(data.events)} events** match the filters in the sidebar. "
-            "Click a row to open the event on the map; click a column header to sort; use the table's search icon "
-            "to find text in it.")
+st.markdown(t("events.count", n=len(selection), total=len(data.events)))
 table = events_table(selection)
 table["status"] = table["status"].map(lambda s: t(f"status.{s}") if isinstance(s, str) and s else s)
+for column, prefix in (("date_precision", "precision"), ("place_relation", "relation")):
+    table[column] = table[column].map(lambda v, prefix=prefix: label(prefix, v))
 if not editor:
     table = table.drop(columns=["notes"])
 table = table[FRONT + [c for c in table.columns if c not in FRONT]]
@@ -57,13 +50,12 @@ st.session_state["_events_ids"] = table["event_id"].tolist()
 st.dataframe(
     table, hide_index=True, width="stretch", height=520, key="events_table", on_select=open_on_map,
     selection_mode="single-row",
-    column_config={
-        **{c: st.column_config.Column(h) for c, h in HEADINGS.items() if c in table.columns},
-        "fatalities": st.column_config.NumberColumn(HEADINGS["fatalities"], help="blank = not reported"),
-        "date_inferred": st.column_config.CheckboxColumn(HEADINGS["date_inferred"]),
-    },
+    column_config=headings(
+        table.columns,
+        fatalities=st.column_config.NumberColumn(t("col.fatalities"), help=t("events.fatalities_help")),
+        date_inferred=st.column_config.CheckboxColumn(t("col.date_inferred")),
+    ),
 )
-st.download_button("Download these events (CSV)", to_csv(selection), file_name="conflictmap-events.csv",
-                   mime="text/csv", help="Exactly the rows above. Cells that a spreadsheet would run as a formula "
-                                         "are prefixed with an apostrophe.")
+st.download_button(t("events.download"), to_csv(selection), file_name="conflictmap-events.csv",
+                   mime="text/csv", help=t("events.download_help"))
 ui.data_dir_caption(data)

@@ -29,6 +29,7 @@ import ui
 from conflictmap import geocode, schema
 from conflictmap.load import default_data_dir
 from conflictmap.text import escape
+from ui.i18n import headings, label, lang, t
 
 md = ui.md_escape  # every label below that carries data renders Markdown: escape it
 
@@ -37,26 +38,24 @@ data = ui.dataset()
 local_assets = ui.map_assets_local()
 places = data.places
 
-st.title("Places")
-st.caption("The gazetteer (geodata/places.csv): every place events refer to, where its coordinate came from, "
-           "and how precise it is.")
+st.title(t("nav.places"))
+st.caption(t("places.intro"))
 
 # --- the gazetteer table -------------------------------------------------------------------
 COLUMNS = ["place_id", "name_en", "name_ar", "kind", "lat", "lon", "coord_precision_m", "coord_source",
            "coord_inferred", "geonames_id", "admin1", "country", "alt_names", "notes"]
 st.dataframe(
     places[COLUMNS], hide_index=True, width="stretch", height=min(420, 38 + 35 * max(len(places), 1)),
-    column_config={
-        "place_id": st.column_config.TextColumn("id"),
-        "coord_precision_m": st.column_config.NumberColumn("precision (m)", format="±%d",
-                                                           help="Radius within which the true location lies"),
-        "coord_source": st.column_config.TextColumn("coordinate source", width="medium"),
-        "coord_inferred": st.column_config.CheckboxColumn("inferred",
-                                                          help="Worked out rather than looked up: see notes"),
-        "geonames_id": st.column_config.NumberColumn("GeoNames", format="%d"),
-        "lat": st.column_config.NumberColumn("lat", format="%.5f"),
-        "lon": st.column_config.NumberColumn("lon", format="%.5f"),
-    },
+    column_config=headings(
+        COLUMNS,
+        coord_precision_m=st.column_config.NumberColumn(t("col.coord_precision_m"), format="±%d",
+                                                        help=t("places.precision_help")),
+        coord_source=st.column_config.TextColumn(t("col.coord_source"), width="medium"),
+        coord_inferred=st.column_config.CheckboxColumn(t("col.coord_inferred"), help=t("places.inferred_help")),
+        geonames_id=st.column_config.NumberColumn(t("col.geonames_id"), format="%d"),
+        lat=st.column_config.NumberColumn(t("col.lat"), format="%.5f"),
+        lon=st.column_config.NumberColumn(t("col.lon"), format="%.5f"),
+    ),
 )
 
 
@@ -73,27 +72,26 @@ def places_layer(places: pd.DataFrame) -> folium.FeatureGroup:
         if precision and precision <= 50_000:  # a country-sized circle would hide everything else
             folium.Circle((p.lat, p.lon), radius=precision, color=colour, weight=1, dash_array="4 4", fill=True,
                           fill_opacity=0.06).add_to(fg)
-        prec = f"±{precision:,} m" if precision else "precision unknown"
-        tip = (f"<b>{escape(p.name_en)}</b> {escape(p.name_ar)}<br>{escape(p.kind)} · {prec}"
-               f"{' · inferred' if p.coord_inferred else ''}<br>{escape(p.coord_source) or 'source not recorded'}")
+        prec = t("ledger.metres", m=f"{precision:,}") if precision else t("places.precision_unknown")
+        tip = (f"<b>{escape(p.name_en)}</b> {escape(p.name_ar)}<br>{escape(p.kind)} · {escape(prec)}"
+               f"{' · ' + escape(t('places.inferred')) if p.coord_inferred else ''}<br>"
+               f"{escape(p.coord_source) or escape(t('ledger.source_not_recorded'))}")
         folium.CircleMarker((p.lat, p.lon), radius=6, color="#222", weight=1, fill=True, fill_color=colour,
                             fill_opacity=0.9, tooltip=folium.Tooltip(tip)).add_to(fg)
     return fg
 
 
 mapped = places[places["lat"].notna() & places["lon"].notna()]
-st.markdown(f"**{len(mapped)} of {len(places)} places on the map.** Green: looked up; orange: inferred. "
-            "The dashed circle is the stated precision.")
+st.markdown(t("places.on_map", n=len(mapped), total=len(places)))
 st_folium(ui.app_base_map(ui.offline_default(), legend=False, view_buttons=False),
           feature_group_to_add=places_layer(places), key="places_map", height=460, use_container_width=True,
           returned_objects=[])
 if not local_assets:
-    st.caption("Map scripts are loaded from public CDNs (local copies not installed: "
-               "run `python -m conflictmap assets install`).")
+    st.caption(t("map.cdn"))
 
 
 # --- geocoding missing places, on demand ---------------------------------------------------------
-st.subheader("Geocode missing places")
+st.subheader(t("places.geocode"))
 data_dir = data.data_dir or default_data_dir()
 places_path = data_dir / schema.PLACES.path
 
@@ -114,26 +112,22 @@ if flash := st.session_state.pop("gc_flash", None):
 
 may_write = ui.editor() is not None  # off (or a visitor not signed in as an editor): nothing here writes
 if not tasks:
-    st.success("Every place in places.csv, and every place events.csv refers to, has coordinates.")
+    st.success(t("places.all_placed"))
 elif not may_write:
-    st.caption(f"{len(tasks)} place(s) lack coordinates. Geocoding them saves to places.csv, which only an "
-               "editor may do (CONFLICTMAP_EDIT).")
+    st.caption(t("places.missing_viewer", n=len(tasks)))
 else:
-    missing = pd.DataFrame([{"id": t.place_id, "names": " / ".join(t.names),
-                             "in places.csv": t.row is not None} for t in tasks])
-    st.markdown(f"**{len(tasks)} place(s) lack coordinates.** They are looked up in the gazetteer, then GeoNames "
-                "(offline), then, if you allow it, an online geocoder.")
+    missing = pd.DataFrame([{t("col.place_id"): task.place_id, t("places.names"): " / ".join(task.names),
+                             t("places.in_file"): task.row is not None} for task in tasks])
+    st.markdown(t("places.missing_editor", n=len(tasks)))
     st.dataframe(missing, hide_index=True, width="stretch")
     env_url = os.environ.get(geocode.GEOCODER_URL_ENV, "").strip()
     service = env_url or geocode.DEFAULT_SERVICE_URL
     use_online = st.toggle(
-        f"Also ask the online geocoder ({service})", value=False, key="gc_online",
-        help="At most one request a second, shared by every user of this app; every answer is cached in "
-             "geodata/geocode-cache.json. "
-             + ("" if env_url else f"Set {geocode.GEOCODER_URL_ENV} to use your own Nominatim instead of the "
-                                   "public one, which receives the place names you look up."))
-    if st.button(f"Geocode {len(tasks)} place(s)", type="primary", key="gc_start"):
-        bar = st.progress(0.0, text="Indexing the gazetteer and GeoNames…")
+        t("places.online", service=service), value=False, key="gc_online",
+        help=t("places.online_help")
+             + ("" if env_url else " " + t("places.online_env", env=geocode.GEOCODER_URL_ENV)))
+    if st.button(t("places.geocode_n", n=len(tasks)), type="primary", key="gc_start"):
+        bar = st.progress(0.0, text=t("places.indexing"))
 
         def show(done: int, total: int, task: geocode.PlaceTask) -> None:
             bar.progress(done / total, text=f"{done}/{total}: {md(task.place_id)} — {task.outcome}")
@@ -145,44 +139,42 @@ else:
             geocode.geocode_tasks(tasks, resolver, progress=show)
         except geocode.GeocodeError as exc:
             error = str(exc)
-        geocode.mark_duplicates([t for t in tasks if t.resolution is not None])
+        geocode.mark_duplicates([task for task in tasks if task.resolution is not None])
         st.session_state["gc_run"] = {"signature": places_signature(), "tasks": tasks, "error": error}
         st.rerun()
 
 if run and may_write:
     if run["error"]:
-        st.error(f"The geocoder failed: {md(run['error'])}. The places below were resolved before it did; "
-                 "answers received are cached, so trying again does not repeat them.")
+        st.error(t("places.failed", error=md(run["error"])))
     choices: dict[str, geocode.Candidate] = {}
     for task in run["tasks"]:
         r = task.resolution
         label = md(f"{task.place_id} ({' / '.join(task.names[:3])})")
         if r is None:
-            st.caption(f"{label}: not reached")
+            st.caption(t("places.not_reached", label=label))
         elif task.outcome == geocode.EXISTING:
             same = task.duplicate_of or r.best.place_id
-            st.info(f"{label}: this is the existing place {md(same)}. Use that id in events.csv (or merge the rows); "
-                    "nothing to save.", icon=":material/content_copy:")
+            st.info(t("places.existing", label=label, same=md(same)), icon=":material/content_copy:")
         elif task.outcome == geocode.RESOLVED:
             if st.checkbox(f"{label}: {md(r.best.describe())}", value=True, key=f"gc_ok_{task.place_id}"):
                 choices[task.place_id] = r.best
         elif task.outcome in (geocode.AMBIGUOUS, geocode.FLAGGED):
             options = [None, *range(len(r.candidates))]
             pick = st.radio(
-                f"{label}: {task.outcome} — {md(r.note)}. Choose one, or leave it blank.", options, index=0,
+                t("places.choose", label=label, outcome=task.outcome, note=md(r.note)), options, index=0,
                 key=f"gc_pick_{task.place_id}",
-                format_func=lambda i, r=r: "leave blank" if i is None else md(r.candidates[i].describe()))
+                format_func=lambda i, r=r: t("places.leave_blank") if i is None else md(r.candidates[i].describe()))
             if pick is not None:
                 choices[task.place_id] = r.candidates[pick]
                 if r.candidates[pick].flags:
-                    st.warning("This candidate was flagged; it will be saved with the flag in its notes.")
+                    st.warning(t("places.flagged"))
         else:
-            st.caption(f"{label}: not found. {md(r.note)}")
-    if st.button(f"Save {len(choices)} coordinate(s) to places.csv", disabled=not choices, key="gc_save"):
+            st.caption(t("places.not_found", label=label, note=md(r.note)))
+    if st.button(t("places.save", n=len(choices)), disabled=not choices, key="gc_save"):
         if ui.editor() is None:  # hidden when nobody may write; refused here if reached anyway
-            st.error("Editing is off: nothing was saved.")
+            st.error(t("common.editing_off"))
         elif run["signature"] != places_signature():
-            st.error("places.csv changed since the lookup; geocode again.")
+            st.error(t("places.changed"))
         else:
             fresh = geocode.PlacesFile.read(places_path)
             for task in run["tasks"]:
@@ -194,44 +186,48 @@ if run and may_write:
             try:
                 fresh.write()
             except OSError as exc:
-                st.error(f"Could not write {schema.PLACES.path}: {md(exc)}")
+                st.error(t("places.write_failed", path=schema.PLACES.path, error=md(exc)))
             else:
                 st.session_state.pop("gc_run", None)
-                st.session_state["gc_flash"] = f"Saved {len(choices)} coordinate(s) to {schema.PLACES.path}."
+                st.session_state["gc_flash"] = t("places.saved", n=len(choices), path=schema.PLACES.path)
                 st.rerun()
 
 
 # --- look up a name ------------------------------------------------------------------------------
-with st.expander("Look up a name (offline: gazetteer and GeoNames)"):
-    name = st.text_input("Place name, Arabic or any transliteration", key="gc_lookup",
-                         placeholder="e.g. بهجين, Hajeen, al-Mayadeen, قاعدة حميميم")
+with st.expander(t("places.lookup")):
+    name = st.text_input(t("places.lookup_name"), key="gc_lookup", placeholder=t("places.lookup_placeholder"))
     if name.strip():
         result = geocode.PlaceResolver(places.to_dict("records")).resolve(name)
-        st.markdown(f"**{md(result.status)}**" + (f" (from {md(result.step)})" if result.step else ""))
+        st.markdown(f"**{md(result.status)}**" + (t("places.from_step", step=md(result.step)) if result.step else ""))
         if result.candidates:
-            st.dataframe(pd.DataFrame([{"candidate": c.name, "place id": c.place_id, "lat": c.lat, "lon": c.lon,
-                                        "precision (m)": c.precision_m, "source": c.coord_source,
+            st.dataframe(pd.DataFrame([{"candidate": c.name, "place_id": c.place_id, "lat": c.lat, "lon": c.lon,
+                                        "coord_precision_m": c.precision_m, "coord_source": c.coord_source,
                                         "match": c.match, "flags": "; ".join(c.flags)}
-                                       for c in result.candidates]), hide_index=True, width="stretch")
+                                       for c in result.candidates]), hide_index=True, width="stretch",
+                         column_config=headings(["candidate", "place_id", "lat", "lon", "coord_precision_m",
+                                                 "coord_source", "match", "flags"]))
 
 
 # --- distances within events ---------------------------------------------------------------------
-st.subheader("Distances between the places of an event")
+st.subheader(t("places.distances"))
 rows = []
 for e in data.events.itertuples(index=False):
     if len(e.place_list) < 2:
         continue
+    title = (e.title_ar or e.title_en) if lang() == "ar" else e.title_en
     try:
         legs = geocode.event_place_distances(e.place_list, places, relation=e.place_relation)
     except ValueError as exc:
-        rows.append({"event": e.title_en, "relation": e.place_relation, "distance": f"invalid coordinate: {exc}"})
+        rows.append({"event": title, "relation": label("relation", e.place_relation),
+                     "distance": t("places.invalid", error=exc)})
         continue
     for leg in legs:
-        km = "no coordinate yet" if leg.km is None else f"{leg.km:,.1f} km"
-        rows.append({"event": e.title_en, "relation": e.place_relation, "distance": f"{leg.a} – {leg.b}: {km}"})
+        km = t("places.no_coordinate") if leg.km is None else t("places.km", km=f"{leg.km:,.1f}")
+        rows.append({"event": title, "relation": label("relation", e.place_relation),
+                     "distance": f"{leg.a} – {leg.b}: {km}"})
 if rows:
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch",
-                 column_config={"distance": st.column_config.TextColumn("distance (geodesic, WGS84)")})
+                 column_config=headings(["event", "relation", "distance"]))
 else:
-    st.caption("No event refers to more than one place.")
+    st.caption(t("places.no_multi"))
 ui.data_dir_caption(data)

@@ -26,6 +26,7 @@ from conflictmap.extract.highlight import legend_html, marked_html, mentions
 from conflictmap.load import default_data_dir
 from conflictmap.store import StoreError, open_store
 
+from .i18n import label, lang, t
 from .state import uninterrupted
 from .text import md_escape
 
@@ -41,7 +42,7 @@ def _signature(data_dir: Path) -> tuple:
                  for p in ("geodata/places.csv", "events.csv", "claims.csv"))
 
 
-@st.cache_resource(show_spinner="Reading the gazetteer and the ledger…")
+@st.cache_resource(show_spinner=False)  # the spinner is the caller's, in the user's language
 def _extractor(data_dir: str, signature: tuple) -> Extractor:
     return Extractor(data_dir)
 
@@ -49,7 +50,8 @@ def _extractor(data_dir: str, signature: tuple) -> Extractor:
 def extractor() -> Extractor:
     """The extractor for the current data directory, rebuilt when the gazetteer or the ledger changes."""
     data_dir = default_data_dir()
-    return _extractor(str(data_dir), _signature(data_dir))
+    with st.spinner(t("article.reading_gazetteer")):
+        return _extractor(str(data_dir), _signature(data_dir))
 
 
 def decode_upload(name: str, raw: bytes) -> tuple[str, str]:
@@ -72,33 +74,32 @@ def key(*parts) -> str:
 def input_form() -> None:
     """The article and what is known about it; on submit, the drafts are read and kept in the session."""
     with st.form("article_input"):
-        text = st.text_area("Article text (paste it here)", height=220, key="article_text")
-        upload = st.file_uploader("…or upload a .txt or .html file", type=["txt", "html", "htm"],
-                                  key="article_upload")
+        text = st.text_area(t("article.text"), height=220, key="article_text")
+        upload = st.file_uploader(t("article.upload"), type=["txt", "html", "htm"], key="article_upload")
         c1, c2, c3 = st.columns([2, 1, 1])
-        published = c1.date_input("Publication date (required)", value=None, key="article_published",
+        published = c1.date_input(t("article.published"), value=None, key="article_published",
                                   min_value=dt.date(1900, 1, 1), max_value=dt.date.today() + dt.timedelta(days=1))
-        precision = c2.selectbox("known to the", ["day", "month", "year"], key="article_precision")
-        language = c3.selectbox("Language", ["detect", "ar", "en"], key="article_language",
-                                help="Detected from the text (Arabic or English) unless you choose one")
+        precision = c2.selectbox(t("article.known_to"), ["day", "month", "year"], key="article_precision",
+                                 format_func=lambda v: t(f"precision.{v}"))
+        language = c3.selectbox(t("article.language"), ["detect", "ar", "en"], key="article_language",
+                                format_func=lambda v: t(f"article.lang_{v}"), help=t("article.language_help"))
         c4, c5 = st.columns(2)
-        outlet = c4.text_input("Outlet", key="article_outlet", help="The publisher; its own narration is claimed "
-                                                                     "in its name")
-        url = c5.text_input("URL", key="article_url")
-        submitted = st.form_submit_button("Read the article", type="primary")
+        outlet = c4.text_input(t("article.outlet"), key="article_outlet", help=t("article.outlet_help"))
+        url = c5.text_input(t("article.url"), key="article_url")
+        submitted = st.form_submit_button(t("article.read"), type="primary")
     if not submitted:
         return
     source_sha = ""
     if upload is not None:
         text, source_sha = decode_upload(upload.name, upload.getvalue())
     if published is None:
-        st.error("The publication date is required: «yesterday» and weekdays are worked out from it.")
+        st.error(t("article.date_required"))
         return
     try:
         article = make_article(text or "", published, precision=precision, outlet=outlet.strip(), url=url.strip(),
                                language=None if language == "detect" else language, source_sha256=source_sha)
     except ArticleError as exc:
-        st.error(f"The article cannot be read: {md_escape(exc)}")
+        st.error(t("article.unreadable", error=md_escape(exc)))
         return
     ex = extractor()
     doc = ex.extract(article)
@@ -114,7 +115,7 @@ def input_form() -> None:
 
 def claim_options(doc: dict) -> dict[str, str]:
     """``"d1:0"`` -> a label, for every claim of every draft."""
-    return {f"{d['draft_id']}:{i}": f"{d['draft_id']} · {c['claimant']} ({c['stance']})"
+    return {f"{d['draft_id']}:{i}": f"{d['draft_id']} · {c['claimant']} ({label('stance', c['stance'])})"
             for d in doc["events"] for i, c in enumerate(d["claims"])}
 
 
@@ -142,12 +143,13 @@ def _selected_span(doc: dict, text: str) -> tuple[int, int] | None:
 def text_panel(doc: dict, article: Article) -> None:
     """The article with its marks; the chosen claim's quote strongest."""
     options = claim_options(doc)
-    st.selectbox("Highlight a claim's quote", ["", *options], key=SELECTED,
+    st.selectbox(t("article.highlight"), ["", *options], key=SELECTED,
                  format_func=lambda v: options.get(v, "—"))
-    st.html(legend_html())
+    st.html(legend_html(lang()))
     st.html(marked_html(article.text, st.session_state.get(MARKS, []), selected=_selected_span(doc, article.text),
-                        rtl=article.language == "ar"))
-    st.caption(f"{len(article.text):,} characters · SHA-256 {article.sha256} · language {article.language}")
+                        rtl=article.language == "ar", lang=lang()))
+    st.caption(t("article.text_facts", n=f"{len(article.text):,}", sha=article.sha256,
+                 language=t(f"article.lang_{article.language}")))
 
 
 def _date(value: str) -> dt.date | None:
@@ -161,42 +163,44 @@ def draft_panel(d: dict, places: dict[str, str], titles: dict[str, str]) -> None
     """One draft's fields, editable."""
     did = d["draft_id"]
     m = d.get("match")
-    head = f"{did} · {d['title_en']}" + (" · background" if d.get("background") else "")
+    title = (d.get("title_ar") or d["title_en"]) if lang() == "ar" else d["title_en"]
+    head = f"{did} · {title}" + (f" · {t('article.background')}" if d.get("background") else "")
     with st.expander(md_escape(head), expanded=not d.get("background")):
-        st.checkbox("Add this draft", value=not d.get("background"), key=key(did, "include"),
-                    help="Background drafts recall an earlier fact; they are left out unless you tick them")
+        st.checkbox(t("article.add_draft"), value=not d.get("background"), key=key(did, "include"),
+                    help=t("article.add_draft_help"))
         targets = ([m["event_id"]] if m else []) + [NEW_EVENT]
-        st.selectbox("Belongs to", targets, key=key(did, "target"),
-                     format_func=lambda v: "a new event" if v == NEW_EVENT else
-                     f"existing event {v}: {titles.get(v, '')}")
+        st.selectbox(t("article.belongs"), targets, key=key(did, "target"),
+                     format_func=lambda v: t("article.new_event") if v == NEW_EVENT else
+                     t("article.existing_event", id=v, title=titles.get(v, "")))
         if m:
-            st.markdown(f"Proposal: add these claims to {md_escape(m['event_id'])} "
-                        f"({md_escape(titles.get(m['event_id'], ''))}), match score {m['score']}")
-            st.caption("Why: " + md_escape("; ".join(m.get("reasons") or [])))
+            st.markdown(t("article.proposal_add", id=md_escape(m["event_id"]),
+                          title=md_escape(titles.get(m["event_id"], "")), score=m["score"]))
+            st.caption(t("article.why", reasons=md_escape("; ".join(m.get("reasons") or []))))
         else:
-            st.markdown("Proposal: a new event (nothing in the ledger matches)")
+            st.markdown(t("article.proposal_new"))
         for dis in d.get("disagreements") or []:
-            st.warning(f"Disagrees with the ledger: {md_escape(dis)}")
+            st.warning(t("article.disagrees", text=md_escape(dis)))
         for note in d.get("notes") or []:
             st.caption(md_escape(note))
         new = st.session_state.get(key(did, "target"), targets[0]) == NEW_EVENT
         if new:
-            st.text_input("Title (English)", value=d["title_en"], key=key(did, "title_en"))
-            st.text_input("Title (Arabic)", value=d.get("title_ar") or "", key=key(did, "title_ar"))
+            st.text_input(t("article.title_en"), value=d["title_en"], key=key(did, "title_en"))
+            st.text_input(t("article.title_ar"), value=d.get("title_ar") or "", key=key(did, "title_ar"))
             c1, c2, c3 = st.columns(3)
-            c1.date_input("From", value=_date(d["date_start"]), key=key(did, "date_start"))
-            c2.date_input("To", value=_date(d["date_end"]), key=key(did, "date_end"))
+            c1.date_input(t("article.from"), value=_date(d["date_start"]), key=key(did, "date_start"))
+            c2.date_input(t("article.to"), value=_date(d["date_end"]), key=key(did, "date_end"))
             precisions = list(schema.DATE_PRECISIONS)
-            c3.selectbox("Date precision", precisions, index=precisions.index(d["date_precision"]),
-                         key=key(did, "date_precision"))
+            c3.selectbox(t("col.date_precision"), precisions, index=precisions.index(d["date_precision"]),
+                         key=key(did, "date_precision"), format_func=lambda v: t(f"precision.{v}"))
             types = list(schema.EVENT_TYPES)
             c1, c2 = st.columns(2)
-            etype = c1.selectbox("Event type", types, index=types.index(d["event_type"]), key=key(did, "event_type"))
+            etype = c1.selectbox(t("filters.type"), types, index=types.index(d["event_type"]),
+                                 key=key(did, "event_type"))
             subs = list(schema.ACLED_TAXONOMY[etype])
             sub = d["sub_event_type"] if d["sub_event_type"] in subs else subs[0]
-            c2.selectbox("Sub-event type", subs, index=subs.index(sub), key=key(did, "sub_event_type"))
+            c2.selectbox(t("article.sub_type"), subs, index=subs.index(sub), key=key(did, "sub_event_type"))
             if d.get("event_cue"):
-                st.caption(f"Type suggested by «{md_escape(d['event_cue'])}»")
+                st.caption(t("article.type_cue", cue=md_escape(d["event_cue"])))
             for i, p in enumerate(d.get("places") or []):
                 _place_fields(did, i, p, places)
         for i, c in enumerate(d["claims"]):
@@ -205,39 +209,42 @@ def draft_panel(d: dict, places: dict[str, str], titles: dict[str, str]) -> None
 
 def _place_fields(did: str, i: int, p: dict, places: dict[str, str]) -> None:
     options = [NEW_PLACE, DROP_PLACE, *places]
-    label = p.get("name_en") or p.get("name")
+    name = p.get("name_en") or p.get("name")
     default = p["place_id"] if p.get("place_id") in places else NEW_PLACE
-    choice = st.selectbox(md_escape(f"Place «{p.get('name')}»"), options, index=options.index(default),
+    choice = st.selectbox(t("article.place", name=md_escape(p.get("name"))), options, index=options.index(default),
                           key=key(did, "p", i),
-                          format_func=lambda v: f"new place: {label}" if v == NEW_PLACE else
-                          "leave out" if v == DROP_PLACE else f"{v} ({places[v]})")
+                          format_func=lambda v: t("article.new_place", name=name) if v == NEW_PLACE else
+                          t("article.leave_out") if v == DROP_PLACE else f"{v} ({places[v]})")
     if choice == NEW_PLACE:
         c1, c2, c3 = st.columns(3)
-        c1.number_input("lat", value=p.get("lat"), min_value=-90.0, max_value=90.0, format="%.5f",
+        c1.number_input(t("col.lat"), value=p.get("lat"), min_value=-90.0, max_value=90.0, format="%.5f",
                         key=key(did, "p", i, "lat"))
-        c2.number_input("lon", value=p.get("lon"), min_value=-180.0, max_value=180.0, format="%.5f",
+        c2.number_input(t("col.lon"), value=p.get("lon"), min_value=-180.0, max_value=180.0, format="%.5f",
                         key=key(did, "p", i, "lon"))
-        c3.number_input("± metres", value=p.get("precision_m"), min_value=0, step=500, key=key(did, "p", i, "prec"))
-        st.caption(md_escape(f"found by: {p.get('source') or 'nothing'}; {p.get('how') or ''}"))
+        c3.number_input(t("article.metres"), value=p.get("precision_m"), min_value=0, step=500,
+                        key=key(did, "p", i, "prec"))
+        st.caption(md_escape(t("article.found_by", source=p.get("source") or t("article.nothing"),
+                               how=p.get("how") or "")))
 
 
 def _claim_fields(did: str, i: int, c: dict) -> None:
     with st.container(border=True):
         c1, c2 = st.columns([3, 1])
-        c1.checkbox(f"Claim {i + 1}: add it", value=True, key=key(did, "c", i, "include"))
-        c2.button("Show in text", key=key(did, "c", i, "show"), on_click=_select_claim, args=(f"{did}:{i}",))
+        c1.checkbox(t("article.claim_add", n=i + 1), value=True, key=key(did, "c", i, "include"))
+        c2.button(t("article.show"), key=key(did, "c", i, "show"), on_click=_select_claim, args=(f"{did}:{i}",))
         c1, c2, c3 = st.columns([2, 1, 1])
-        c1.text_input("Claimant", value=c["claimant"], key=key(did, "c", i, "claimant"))
+        c1.text_input(t("col.claimant"), value=c["claimant"], key=key(did, "c", i, "claimant"))
         stances = list(schema.STANCES)
-        c2.selectbox("Stance", stances, index=stances.index(c["stance"]), key=key(did, "c", i, "stance"))
-        c3.checkbox("Attributed / unverified", value=bool(c.get("attributed")), key=key(did, "c", i, "attributed"))
+        c2.selectbox(t("col.stance"), stances, index=stances.index(c["stance"]), key=key(did, "c", i, "stance"),
+                     format_func=lambda v: t(f"stance.{v}"))
+        c3.checkbox(t("ledger.attributed"), value=bool(c.get("attributed")), key=key(did, "c", i, "attributed"))
         c1, c2, c3 = st.columns(3)
-        c1.text_input("Spokesperson", value=c.get("spokesperson") or "", key=key(did, "c", i, "spokesperson"))
-        c2.text_input("Channel", value=c.get("channel") or "", key=key(did, "c", i, "channel"))
-        c3.date_input("Claim date", value=_date(c.get("claim_date")), key=key(did, "c", i, "claim_date"))
-        st.text_area("Quote (verbatim from the text)", value=c["quote"], key=key(did, "c", i, "quote"), height=90)
+        c1.text_input(t("col.spokesperson"), value=c.get("spokesperson") or "", key=key(did, "c", i, "spokesperson"))
+        c2.text_input(t("col.channel"), value=c.get("channel") or "", key=key(did, "c", i, "channel"))
+        c3.date_input(t("col.claim_date"), value=_date(c.get("claim_date")), key=key(did, "c", i, "claim_date"))
+        st.text_area(t("article.quote"), value=c["quote"], key=key(did, "c", i, "quote"), height=90)
         if c.get("cue"):
-            st.caption(f"Stance cue «{md_escape(c['cue'])}»")
+            st.caption(t("article.stance_cue", cue=md_escape(c["cue"])))
 
 
 # --- accepting -----------------------------------------------------------------------------------
@@ -289,26 +296,25 @@ def accept(doc: dict, who: str, reason: str) -> ApplyResult | None:
     """Write the reviewed drafts through the store; errors are shown, and then nothing was written."""
     edited, chosen = edited_doc(doc)
     if not chosen:
-        st.error("No draft is ticked: nothing to add.")
+        st.error(t("article.none_ticked"))
         return None
     try:
         with open_store() as store:
             return apply_drafts(edited, store, archive_dir=default_data_dir(), who=who, only=chosen,
                                 reason=reason or "added from an article (review page)")
     except (ApplyError, StoreError) as exc:
-        st.error(f"Not added: {md_escape(exc)}")
+        st.error(t("article.not_added", error=md_escape(exc)))
         return None
 
 
 def show_result(result: dict) -> None:
     """What the last Accept added, with links to the events on the map."""
-    st.success(f"Added {result['claims']} claim(s) to {len(result['events'])} event(s) "
-               f"({result['new_events']} new), {result['places']} new place(s); the article is archived as "
-               f"source {md_escape(result['source_id'])}.")
-    st.markdown("**Open on the map:** " + " · ".join(
+    st.success(t("article.added", claims=result["claims"], events=len(result["events"]), new=result["new_events"],
+                 places=result["places"], source=md_escape(result["source_id"])))
+    st.markdown(f"**{t('article.open_on_map')}** " + " · ".join(
         f"[{md_escape(e)}](./?event={urllib.parse.quote(e)})" for e in result["events"]))
-    st.caption(f"SHA-256 {result['sha256']} · archived text {md_escape(result['archived'])}")
-    with st.expander("Every row added (each is in the history, by you)"):
+    st.caption(t("article.archived", sha=result["sha256"], path=md_escape(result["archived"])))
+    with st.expander(t("article.every_row")):
         st.code("\n".join(result["lines"]), language=None)
 
 

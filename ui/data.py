@@ -14,6 +14,7 @@ from conflictmap import schema
 from conflictmap.load import DataError, Dataset, default_data_dir, load_dataset
 from conflictmap.store import Store, StoreError, database_url, open_store
 
+from .i18n import t
 from .text import md_escape
 
 log = logging.getLogger("conflictmap.app")
@@ -25,9 +26,9 @@ def _data_signature(data_dir: Path) -> tuple:
         st_ = data_dir.stat()
         return ((data_dir.name, st_.st_size, st_.st_mtime_ns),)
     sig = []
-    for t in schema.TABLES.values():
-        p = data_dir / t.path
-        sig.append((t.path, p.stat().st_mtime_ns if p.exists() else None))
+    for table in schema.TABLES.values():
+        p = data_dir / table.path
+        sig.append((table.path, p.stat().st_mtime_ns if p.exists() else None))
     return tuple(sig)
 
 
@@ -102,9 +103,9 @@ def dataset() -> Dataset:
             return _load(str(where), _data_signature(where))
         return _live(str(where)).current()
     except (DataError, StoreError) as exc:
-        shown = where if isinstance(where, Path) else "the database"
-        at = f" in {md_escape(shown)}" if edit_mode() == "local" else ""
-        st.error(f"The data{at} cannot be loaded: {md_escape(exc)}")
+        shown = md_escape(where) if isinstance(where, Path) else t("data.database")
+        at = t("data.at", where=shown) if edit_mode() == "local" else ""
+        st.error(t("data.cannot_load", at=at, error=md_escape(exc)))
         st.stop()
 
 
@@ -153,9 +154,9 @@ def editor() -> str | None:
 
 def data_dir_caption(data: Dataset) -> None:
     """The footer: counts for everyone; the data directory only for someone editing at the machine."""
-    where = f"Data: {md_escape(data.data_dir)} · " if edit_mode() == "local" and data.data_dir else ""
-    counts = f"{len(data.events)} events, {len(data.claims)} claims"
-    rejected = f" · {len(data.errors)} rows rejected (see Data quality)" if data.errors else ""
+    where = t("data.where", path=md_escape(data.data_dir)) if edit_mode() == "local" and data.data_dir else ""
+    counts = t("data.counts", events=len(data.events), claims=len(data.claims))
+    rejected = t("data.rejected", n=len(data.errors)) if data.errors else ""
     st.caption(where + counts + rejected)
 
 

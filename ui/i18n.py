@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from conflictmap.i18n import EN
 from conflictmap.i18n import t as _t
 
 
@@ -18,3 +19,18 @@ def lang() -> str:
 def t(key: str, language: str | None = None, **values: object) -> str:
     """The interface string ``key`` in ``language`` (default: the user's choice)."""
     return _t(key, language or lang(), **values)
+
+
+def headings(columns, **configs) -> dict:
+    """``column_config`` for ``st.dataframe``: every column in ``columns`` headed by its catalogue entry
+    (``col.<name>``) in the user's language; ``configs`` give a column its own type (a ``NumberColumn`` ...),
+    built with :func:`t` by the caller. Columns with no entry keep their name (data-defined columns)."""
+    out = {c: st.column_config.Column(t(f"col.{c}")) for c in columns if f"col.{c}" in EN}
+    out.update(configs)
+    return out
+
+
+def label(prefix: str, value: object) -> str:
+    """A data value's reader label (``status.denied`` -> "Denied"), or the value itself when it has none."""
+    key = f"{prefix}.{value}"
+    return t(key) if key in EN else ("" if value is None else str(value))

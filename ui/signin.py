@@ -13,6 +13,7 @@ import streamlit as st
 
 from .auth import current_user, identity
 from .data import edit_mode, editor
+from .i18n import t
 from .text import md_escape
 
 log = logging.getLogger("conflictmap.app")
@@ -45,21 +46,21 @@ def sign_in_sidebar() -> None:
     box = st.sidebar.container(key="cm_sign_in")
     if not sign_in_configured():
         _warn_not_configured()
-        box.caption("Viewing only: sign-in is not configured on this server.")
+        box.caption(t("signin.not_configured"))
         return
     user = current_user()
     who = identity(user)
     if who is None:
-        box.caption("Viewing only")
-        if box.button("Sign in to edit", key="cm_sign_in_button", icon=":material/login:"):
+        box.caption(t("signin.viewing"))
+        if box.button(t("signin.sign_in"), key="cm_sign_in_button", icon=":material/login:"):
             st.login()
         return
     shown = md_escape(who)  # the provider's text, never Markdown
     # ui.editor() itself, not a copy of its rule: what this box says is exactly what the edit pages get.
     if editor() is not None:
-        box.caption(f"Signed in as {shown} · you can edit")
+        box.caption(t("signin.editor", who=shown))
     else:
-        box.caption(f"Signed in as {shown}: not an editor")
-        box.caption("You can view everything, but not change it. An editor of this site can add you.")
-    if box.button("Sign out", key="cm_sign_out_button", icon=":material/logout:"):
+        box.caption(t("signin.not_editor", who=shown))
+        box.caption(t("signin.not_editor_help"))
+    if box.button(t("signin.sign_out"), key="cm_sign_out_button", icon=":material/logout:"):
         st.logout()

@@ -14,6 +14,7 @@ from conflictmap.select import Filters, facets
 from conflictmap.stories import story_lengths
 from conflictmap.viewstate import ViewState, from_query, to_query
 
+from .i18n import t
 from .mapglue import move_view
 from .stories import go_to_step
 
@@ -43,7 +44,7 @@ def apply_url_state(data: Dataset) -> None:
     if window:
         ss["_keep_f_dates"] = window
     elif v.date_from or v.date_to:
-        notices.append("Ignored the date window: it lies outside the data.")
+        notices.append(t("url.window_ignored", v.lang))
     for key, value in (("f_types", list(v.event_types)), ("f_status", list(v.statuses)),
                        ("f_actors", list(v.actors)), ("f_text", v.text)):
         if value:

@@ -13,6 +13,7 @@ import datetime as dt
 import itertools
 from dataclasses import dataclass
 
+from ..i18n import t
 from ..text import escape
 from .dates import find_dates
 from .drafts import Extractor
@@ -29,8 +30,11 @@ STYLE = {
     "cue": "background:#f7c8ea;font-weight:bold",
     "selected": "background:#ffd54f;outline:2px solid #c77700",
 }
-LABEL = {"quote": "quote", "date": "date", "place": "place", "claimant": "claimant", "cue": "cue word",
-         "selected": "selected claim's quote"}
+
+
+def _labels(lang: str) -> dict[str, str]:
+    """Each kind's name in the interface language (the message catalogue's ``highlight.*``)."""
+    return {k: t(f"highlight.{k}", lang) for k in KINDS}
 
 
 @dataclass(frozen=True)
@@ -74,13 +78,14 @@ def mentions(extractor: Extractor, text: str, published: dt.date | str, doc: dic
 
 
 def marked_html(text: str, spans: list[Mention], *, selected: tuple[int, int] | None = None,
-                rtl: bool = False) -> str:
+                rtl: bool = False, lang: str = "en") -> str:
     """``text`` as escaped HTML, line breaks kept, each span a ``<mark>`` coloured by its kind (the
     ``selected`` quote strongest, with ``id="cm-selected"``). Overlapping spans are cut into pieces, each
-    piece marked with every kind that covers it (``data-kinds``) and titled with their labels."""
+    piece marked with every kind that covers it (``data-kinds``) and titled with their labels (in ``lang``)."""
+    label = _labels(lang)
     spans = list(spans)
     if selected is not None:
-        spans.append(Mention(selected[0], selected[1], "selected", "selected claim"))
+        spans.append(Mention(selected[0], selected[1], "selected", ""))
     cuts = sorted({0, len(text), *[m.start for m in spans], *[m.end for m in spans]})
     parts: list[str] = []
     first_selected = True
@@ -92,7 +97,7 @@ def marked_html(text: str, spans: list[Mention], *, selected: tuple[int, int] | 
             continue
         kinds = sorted({m.kind for m in cover}, key=KINDS.index)
         style = ";".join(STYLE[k] for k in kinds)
-        title = "; ".join(dict.fromkeys(f"{LABEL[m.kind]}: {m.label}" if m.label else LABEL[m.kind] for m in cover))
+        title = "; ".join(dict.fromkeys(f"{label[m.kind]}: {m.label}" if m.label else label[m.kind] for m in cover))
         ident = ""
         if "selected" in kinds and first_selected:
             ident, first_selected = ' id="cm-selected"', False
@@ -103,7 +108,8 @@ def marked_html(text: str, spans: list[Mention], *, selected: tuple[int, int] | 
             f'border:1px solid #ddd;padding:.6em .8em">{"".join(parts)}</div>')
 
 
-def legend_html() -> str:
-    """The colours' key, as HTML."""
-    return " ".join(f'<mark style="{STYLE[k]};color:inherit;padding:0 .3em">{escape(LABEL[k])}</mark>'
+def legend_html(lang: str = "en") -> str:
+    """The colours' key, as HTML, in the interface language ``lang``."""
+    label = _labels(lang)
+    return " ".join(f'<mark style="{STYLE[k]};color:inherit;padding:0 .3em">{escape(label[k])}</mark>'
                     for k in ("place", "date", "claimant", "cue", "quote", "selected"))
