@@ -275,6 +275,7 @@ EN: dict[str, str] = {
     "article.every_row": "Every row added (each is in the history, by you)",
     "highlight.quote": "quote", "highlight.date": "date", "highlight.place": "place", "highlight.claimant": "claimant",
     "highlight.cue": "cue word", "highlight.selected": "selected claim's quote",
+    "filters.period_help": "{start} to {end}",
 }
 
 AR: dict[str, str] = {
@@ -519,6 +520,7 @@ AR: dict[str, str] = {
     "highlight.quote": "اقتباس", "highlight.date": "تاريخ", "highlight.place": "مكان",
     "highlight.claimant": "صاحب رواية",
     "highlight.cue": "كلمة دالة", "highlight.selected": "اقتباس الرواية المختارة",
+    "filters.period_help": "من {start} إلى {end}",
 }
 
 CATALOGUE = {"en": EN, "ar": AR}

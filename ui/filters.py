@@ -73,8 +73,8 @@ def sidebar_filters(data: Dataset) -> Filters:
         for i, (a, b, n) in enumerate(clusters):
             fmt = "%Y-%m" if lang() == "ar" else "%b %Y"  # month names are English; numbers read in both
             label = a.strftime(fmt) if (a.year, a.month) == (b.year, b.month) else f"{a:{fmt}} – {b:{fmt}}"
-            sb.button(t("filters.period", label=label, n=n), key=f"jump{i}", help=f"{a} to {b}", on_click=_jump,
-                      args=(a, b), width="stretch")
+            sb.button(t("filters.period", label=label, n=n), key=f"jump{i}",
+                      help=t("filters.period_help", start=a, end=b), on_click=_jump, args=(a, b), width="stretch")
         sb.button(t("filters.all_dates"), key="jump_all", on_click=_jump, args=(lo, hi), width="stretch")
     date_from, date_to = sb.slider(t("filters.window"), min_value=lo, max_value=hi, key="f_dates", format="YYYY-MM-DD",
                                    on_change=keep, args=("f_dates",),
