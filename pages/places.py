@@ -147,6 +147,7 @@ if run and may_write:
     if run["error"]:
         st.error(t("places.failed", error=md(run["error"])))
     choices: dict[str, geocode.Candidate] = {}
+    blank = t("places.leave_blank")  # read now: Streamlit may call format_func outside the run (ui.i18n.words)
     for task in run["tasks"]:
         r = task.resolution
         label = md(f"{task.place_id} ({' / '.join(task.names[:3])})")
@@ -163,7 +164,7 @@ if run and may_write:
             pick = st.radio(
                 t("places.choose", label=label, outcome=task.outcome, note=md(r.note)), options, index=0,
                 key=f"gc_pick_{task.place_id}",
-                format_func=lambda i, r=r: t("places.leave_blank") if i is None else md(r.candidates[i].describe()))
+                format_func=lambda i, r=r: blank if i is None else md(r.candidates[i].describe()))
             if pick is not None:
                 choices[task.place_id] = r.candidates[pick]
                 if r.candidates[pick].flags:

@@ -174,3 +174,9 @@ def test_every_message_has_a_real_arabic_translation():
             assert ar != en.strip(), f"{key}: the Arabic message is the English one"
         if LETTERS.search(re.sub(r"\{\w+\}|`[^`]*`", "", en)):  # English words to translate
             assert re.search(r"[\u0600-\u06FF]", ar), f"{key}: {ar!r} has no Arabic"
+
+
+def test_no_placeholder_shares_a_name_with_the_language_parameter():
+    # t("article.text_facts", language=...) once filled the language argument instead of the placeholder.
+    for key, en in EN.items():
+        assert not {"key", "lang", "language"} & set(re.findall(r"\{(\w+)\}", en)), key

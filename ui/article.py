@@ -26,7 +26,7 @@ from conflictmap.extract.highlight import legend_html, marked_html, mentions
 from conflictmap.load import default_data_dir
 from conflictmap.store import StoreError, open_store
 
-from .i18n import label, lang, t
+from .i18n import label, lang, t, words
 from .state import uninterrupted
 from .text import md_escape
 
@@ -80,9 +80,10 @@ def input_form() -> None:
         published = c1.date_input(t("article.published"), value=None, key="article_published",
                                   min_value=dt.date(1900, 1, 1), max_value=dt.date.today() + dt.timedelta(days=1))
         precision = c2.selectbox(t("article.known_to"), ["day", "month", "year"], key="article_precision",
-                                 format_func=lambda v: t(f"precision.{v}"))
+                                 format_func=words("precision."))
         language = c3.selectbox(t("article.language"), ["detect", "ar", "en"], key="article_language",
-                                format_func=lambda v: t(f"article.lang_{v}"), help=t("article.language_help"))
+                                format_func=words("article.lang_"),
+                                help=t("article.language_help"))
         c4, c5 = st.columns(2)
         outlet = c4.text_input(t("article.outlet"), key="article_outlet", help=t("article.outlet_help"))
         url = c5.text_input(t("article.url"), key="article_url")
@@ -149,7 +150,7 @@ def text_panel(doc: dict, article: Article) -> None:
     st.html(marked_html(article.text, st.session_state.get(MARKS, []), selected=_selected_span(doc, article.text),
                         rtl=article.language == "ar", lang=lang()))
     st.caption(t("article.text_facts", n=f"{len(article.text):,}", sha=article.sha256,
-                 language=t(f"article.lang_{article.language}")))
+                 name=t(f"article.lang_{article.language}")))
 
 
 def _date(value: str) -> dt.date | None:
@@ -169,9 +170,10 @@ def draft_panel(d: dict, places: dict[str, str], titles: dict[str, str]) -> None
         st.checkbox(t("article.add_draft"), value=not d.get("background"), key=key(did, "include"),
                     help=t("article.add_draft_help"))
         targets = ([m["event_id"]] if m else []) + [NEW_EVENT]
+        ln = lang()  # read now: Streamlit may call format_func outside the run (ui.i18n.words)
         st.selectbox(t("article.belongs"), targets, key=key(did, "target"),
-                     format_func=lambda v: t("article.new_event") if v == NEW_EVENT else
-                     t("article.existing_event", id=v, title=titles.get(v, "")))
+                     format_func=lambda v: t("article.new_event", ln) if v == NEW_EVENT else
+                     t("article.existing_event", ln, id=v, title=titles.get(v, "")))
         if m:
             st.markdown(t("article.proposal_add", id=md_escape(m["event_id"]),
                           title=md_escape(titles.get(m["event_id"], "")), score=m["score"]))
@@ -191,7 +193,7 @@ def draft_panel(d: dict, places: dict[str, str], titles: dict[str, str]) -> None
             c2.date_input(t("article.to"), value=_date(d["date_end"]), key=key(did, "date_end"))
             precisions = list(schema.DATE_PRECISIONS)
             c3.selectbox(t("col.date_precision"), precisions, index=precisions.index(d["date_precision"]),
-                         key=key(did, "date_precision"), format_func=lambda v: t(f"precision.{v}"))
+                         key=key(did, "date_precision"), format_func=words("precision."))
             types = list(schema.EVENT_TYPES)
             c1, c2 = st.columns(2)
             etype = c1.selectbox(t("filters.type"), types, index=types.index(d["event_type"]),
@@ -211,10 +213,11 @@ def _place_fields(did: str, i: int, p: dict, places: dict[str, str]) -> None:
     options = [NEW_PLACE, DROP_PLACE, *places]
     name = p.get("name_en") or p.get("name")
     default = p["place_id"] if p.get("place_id") in places else NEW_PLACE
+    new_place, leave_out = t("article.new_place", name=name), t("article.leave_out")  # this run's language
     choice = st.selectbox(t("article.place", name=md_escape(p.get("name"))), options, index=options.index(default),
                           key=key(did, "p", i),
-                          format_func=lambda v: t("article.new_place", name=name) if v == NEW_PLACE else
-                          t("article.leave_out") if v == DROP_PLACE else f"{v} ({places[v]})")
+                          format_func=lambda v: new_place if v == NEW_PLACE else leave_out if v == DROP_PLACE
+                          else f"{v} ({places[v]})")
     if choice == NEW_PLACE:
         c1, c2, c3 = st.columns(3)
         c1.number_input(t("col.lat"), value=p.get("lat"), min_value=-90.0, max_value=90.0, format="%.5f",
@@ -236,7 +239,7 @@ def _claim_fields(did: str, i: int, c: dict) -> None:
         c1.text_input(t("col.claimant"), value=c["claimant"], key=key(did, "c", i, "claimant"))
         stances = list(schema.STANCES)
         c2.selectbox(t("col.stance"), stances, index=stances.index(c["stance"]), key=key(did, "c", i, "stance"),
-                     format_func=lambda v: t(f"stance.{v}"))
+                     format_func=words("stance."))
         c3.checkbox(t("ledger.attributed"), value=bool(c.get("attributed")), key=key(did, "c", i, "attributed"))
         c1, c2, c3 = st.columns(3)
         c1.text_input(t("col.spokesperson"), value=c.get("spokesperson") or "", key=key(did, "c", i, "spokesperson"))

@@ -9,7 +9,7 @@ import streamlit as st
 from conflictmap.model import Dataset
 from conflictmap.select import Filters, facets
 
-from .i18n import lang, t
+from .i18n import lang, t, words
 from .state import keep, uninterrupted
 
 FILTER_KEYS = ("f_dates", "f_types", "f_status", "f_actors", "f_text")
@@ -84,7 +84,7 @@ def sidebar_filters(data: Dataset) -> Filters:
                           placeholder=t("filters.choose"))
     statuses = sb.multiselect(t("filters.status"), fc.statuses, key="f_status", on_change=keep, args=("f_status",),
                           placeholder=t("filters.choose"),
-                              format_func=lambda s: t(f"status.{s}"))
+                              format_func=words("status."))
     actors = sb.multiselect(t("filters.actor"), fc.actors, key="f_actors", on_change=keep, args=("f_actors",),
                           placeholder=t("filters.choose"))
     text = sb.text_input(t("filters.search"), key="f_text", on_change=keep, args=("f_text",),

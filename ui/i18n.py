@@ -30,6 +30,16 @@ def headings(columns, **configs) -> dict:
     return out
 
 
+def words(prefix: str):
+    """A ``format_func``: each option's catalogue entry ``<prefix><option>``, in this run's language.
+
+    The language is read now, not when the function is called: Streamlit (and AppTest) may call a
+    ``format_func`` outside the script's run, where the session's choice cannot be read.
+    """
+    language = lang()
+    return lambda value: _t(f"{prefix}{value}", language)
+
+
 def label(prefix: str, value: object) -> str:
     """A data value's reader label (``status.denied`` -> "Denied"), or the value itself when it has none."""
     key = f"{prefix}.{value}"
