@@ -29,7 +29,8 @@ import ui
 from conflictmap import geocode, schema
 from conflictmap.load import default_data_dir
 from conflictmap.text import escape
-from ui.i18n import headings, label, lang, t
+from ui.i18n import headings, lang, t
+from ui.i18n import label as value_label  # "label" is the geocoding loop's own name below
 
 md = ui.md_escape  # every label below that carries data renders Markdown: escape it
 
@@ -219,12 +220,12 @@ for e in data.events.itertuples(index=False):
     try:
         legs = geocode.event_place_distances(e.place_list, places, relation=e.place_relation)
     except ValueError as exc:
-        rows.append({"event": title, "relation": label("relation", e.place_relation),
+        rows.append({"event": title, "relation": value_label("relation", e.place_relation),
                      "distance": t("places.invalid", error=exc)})
         continue
     for leg in legs:
         km = t("places.no_coordinate") if leg.km is None else t("places.km", km=f"{leg.km:,.1f}")
-        rows.append({"event": title, "relation": label("relation", e.place_relation),
+        rows.append({"event": title, "relation": value_label("relation", e.place_relation),
                      "distance": f"{leg.a} – {leg.b}: {km}"})
 if rows:
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch",
