@@ -276,6 +276,16 @@ EN: dict[str, str] = {
     "highlight.quote": "quote", "highlight.date": "date", "highlight.place": "place", "highlight.claimant": "claimant",
     "highlight.cue": "cue word", "highlight.selected": "selected claim's quote",
     "filters.period_help": "{start} to {end}",
+    "url.bad_date": "Ignored {name}={raw}: not a date (YYYY-MM-DD).",
+    "url.window_reversed": "Ignored the date window {start}–{end}: it ends before it starts.",
+    "url.unknown_type": "Ignored unknown event type: {values}.",
+    "url.unknown_status": "Ignored unknown status: {values}.",
+    "url.unknown_actor": "Ignored unknown actor: {values}.",
+    "url.bad_event": "Ignored event={event}: no such event in this data.",
+    "url.bad_view": "Ignored the map view lat={lat} lon={lon} z={z}: out of range or not numbers.",
+    "url.bad_map": "Ignored map={map}: unknown basemap.", "url.bad_lang": "Ignored lang={value}: use en or ar.",
+    "url.bad_story": "Ignored story={story}: no such story.",
+    "url.bad_step": "Ignored step={step}: story {story} has steps 1 to {n}.",
 }
 
 AR: dict[str, str] = {
@@ -521,6 +531,17 @@ AR: dict[str, str] = {
     "highlight.claimant": "صاحب رواية",
     "highlight.cue": "كلمة دالة", "highlight.selected": "اقتباس الرواية المختارة",
     "filters.period_help": "من {start} إلى {end}",
+    "url.bad_date": "جرى تجاهل {name}={raw}: ليس تاريخًا (YYYY-MM-DD).",
+    "url.window_reversed": "جرى تجاهل النافذة الزمنية {start}–{end}: تنتهي قبل أن تبدأ.",
+    "url.unknown_type": "جرى تجاهل نوع حدث غير معروف: {values}.",
+    "url.unknown_status": "جرى تجاهل حالة غير معروفة: {values}.",
+    "url.unknown_actor": "جرى تجاهل طرف غير معروف: {values}.",
+    "url.bad_event": "جرى تجاهل event={event}: لا حدث بهذا المعرّف في هذه البيانات.",
+    "url.bad_view": "جرى تجاهل عرض الخريطة lat={lat} lon={lon} z={z}: خارج النطاق أو ليست أرقامًا.",
+    "url.bad_map": "جرى تجاهل map={map}: خريطة أساسية غير معروفة.",
+    "url.bad_lang": "جرى تجاهل lang={value}: استخدم en أو ar.",
+    "url.bad_story": "جرى تجاهل story={story}: لا قصة بهذا الاسم.",
+    "url.bad_step": "جرى تجاهل step={step}: للقصة {story} الخطوات من 1 إلى {n}.",
 }
 
 CATALOGUE = {"en": EN, "ar": AR}

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
+from .i18n import t
 from .model import Dataset
 from .schema import STATUSES
 
@@ -84,10 +85,13 @@ def from_query(params: Mapping[str, Sequence[str]], data: Dataset, *, basemaps: 
                stories: Mapping[str, int] | None = None) -> tuple[ViewState, list[str]]:
     """Parse query parameters (each key -> list of values) against ``data``.
 
-    Returns the view and the notices for whatever was ignored. ``stories`` maps
-    story id -> number of steps.
+    Returns the view and the notices for whatever was ignored, in the link's language (``lang=``, English by
+    default). ``stories`` maps story id -> number of steps.
     """
-    notices: list[str] = []
+    found: list[tuple[str, dict]] = []  # (catalogue key, values): worded once the link's language is known
+
+    def note(key: str, **values: object) -> None:
+        found.append((key, values))
     v = ViewState()
 
     def date(key: str) -> dt.date | None:
@@ -97,27 +101,27 @@ def from_query(params: Mapping[str, Sequence[str]], data: Dataset, *, basemaps: 
         try:
             return dt.date.fromisoformat(raw)
         except ValueError:
-            notices.append(f"Ignored {key}={raw!r}: not a date (YYYY-MM-DD).")
+            note("url.bad_date", name=key, raw=repr(raw))
             return None
 
     d_from, d_to = date("from"), date("to")
     if d_from and d_to and d_from > d_to:
-        notices.append(f"Ignored the date window {d_from}–{d_to}: it ends before it starts.")
+        note("url.window_reversed", start=d_from, end=d_to)
         d_from = d_to = None
     v = replace(v, date_from=d_from, date_to=d_to)
 
-    def members(key: str, columns: Sequence[pd.Series], what: str) -> tuple[str, ...]:
+    def members(key: str, columns: Sequence[pd.Series], what: str) -> tuple[str, ...]:  # what: url.unknown_<what>
         values = [s for s in params.get(key) or [] if s]
         if not values:  # most links: no need to look through 200,000 rows
             return ()
         allowed = {x for col in columns for x in col[col.isin(values)].unique()}
         bad = [s for s in values if s not in allowed]
         if bad:
-            notices.append(f"Ignored unknown {what}: {', '.join(map(repr, bad))}.")
+            note(f"url.unknown_{what}", values=", ".join(map(repr, bad)))
         return tuple(s for s in values if s in allowed)
 
     ev = data.events
-    v = replace(v, event_types=members("type", [ev["event_type"]], "event type"),
+    v = replace(v, event_types=members("type", [ev["event_type"]], "type"),
                 statuses=members("status", [pd.Series(STATUSES)], "status"),
                 actors=members("actor", [ev["actor1"], ev["actor2"], data.claims["claimant"]], "actor"),
                 text=(_one(params, "q") or "")[:200])
@@ -127,7 +131,7 @@ def from_query(params: Mapping[str, Sequence[str]], data: Dataset, *, basemaps: 
         if (ev["event_id"] == event).any():
             v = replace(v, event=event)
         else:
-            notices.append(f"Ignored event={event!r}: no such event in this data.")
+            note("url.bad_event", event=repr(event))
 
     lat, lon, z = _one(params, "lat"), _one(params, "lon"), _one(params, "z")
     if lat or lon or z:
@@ -138,27 +142,27 @@ def from_query(params: Mapping[str, Sequence[str]], data: Dataset, *, basemaps: 
                 raise ValueError
             v = replace(v, lat=la, lon=lo, zoom=zz)
         except ValueError:
-            notices.append(f"Ignored the map view lat={lat!r} lon={lon!r} z={z!r}: out of range or not numbers.")
+            note("url.bad_view", lat=repr(lat), lon=repr(lon), z=repr(z))
 
     basemap = _one(params, "map")
     if basemap:
         if basemap in basemaps:
             v = replace(v, basemap=basemap)
         else:
-            notices.append(f"Ignored map={basemap!r}: unknown basemap.")
+            note("url.bad_map", map=repr(basemap))
 
     lang = _one(params, "lang")
     if lang:
         if lang in LANGUAGES:
             v = replace(v, lang=lang)
         else:
-            notices.append(f"Ignored lang={lang!r}: use en or ar.")
+            note("url.bad_lang", value=repr(lang))
 
     story, step = _one(params, "story"), _one(params, "step")
     if story:
         n = (stories or {}).get(story)
         if not n:
-            notices.append(f"Ignored story={story!r}: no such story.")
+            note("url.bad_story", story=repr(story))
         else:
             s = 1
             if step:
@@ -167,9 +171,9 @@ def from_query(params: Mapping[str, Sequence[str]], data: Dataset, *, basemaps: 
                     if not 1 <= s <= n:
                         raise ValueError
                 except ValueError:
-                    notices.append(f"Ignored step={step!r}: story {story!r} has steps 1 to {n}.")
+                    note("url.bad_step", step=repr(step), story=repr(story), n=n)
                     s = 1
             v = replace(v, story=story, step=s)
 
     v = replace(v, present=_one(params, "present") in ("1", "true", "yes"))
-    return v, notices
+    return v, [t(key, v.lang, **values) for key, values in found]

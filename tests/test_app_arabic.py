@@ -127,3 +127,12 @@ def test_an_articles_review_in_arabic_is_arabic(monkeypatch):
             assert ARABIC.search(value), f"{kind} {value!r} is not Arabic"
     legend = next(h.proto.body for h in at.get("html") if "<mark" in h.proto.body and "cm-article" not in h.proto.body)
     assert "مكان" in legend and "place" not in legend
+
+
+def test_a_shared_links_notices_are_in_the_links_language(seed):
+    from conflictmap.viewstate import from_query
+
+    _, notices = from_query({"lang": ["ar"], "map": ["nowhere"], "event": ["no-such-event"]}, seed, basemaps=["osm"])
+    assert len(notices) == 2 and all(ARABIC.search(n) for n in notices), notices
+    _, notices = from_query({"map": ["nowhere"]}, seed, basemaps=["osm"])
+    assert notices == ["Ignored map='nowhere': unknown basemap."]
