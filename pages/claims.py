@@ -24,7 +24,7 @@ if matrix.empty:
 else:
     st.dataframe(matrix.apply(lambda col: col.map(lambda v: "; ".join(label("stance", s) for s in v.split("; "))
                                                   if v else "")),
-                 width="stretch")
+                 width="stretch", column_config={"_index": st.column_config.Column(t("col.claimant"))})
 
 st.subheader(t("claims.every"))
 cols = ["claim_id", "event_id", "claimant", "spokesperson", "claimant_kind", "stance", "attributed", "quote_ar",

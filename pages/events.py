@@ -9,7 +9,7 @@ import streamlit as st
 import ui
 from conflictmap.export import events_table, to_csv
 from conflictmap.select import apply_filters
-from ui.i18n import headings, label, t
+from ui.i18n import headings, label, lang, t
 
 ui.require_entrypoint()
 data = ui.dataset()
@@ -45,7 +45,10 @@ for column, prefix in (("date_precision", "precision"), ("place_relation", "rela
     table[column] = table[column].map(lambda v, prefix=prefix: label(prefix, v))
 if not editor:
     table = table.drop(columns=["notes"])
-table = table[FRONT + [c for c in table.columns if c not in FRONT]]
+# In Arabic the Arabic title comes first, wide: the grid scrolls from the left, and a title cut by the table's
+# edge would lose its beginning (Arabic starts at the right).
+front = FRONT if lang() != "ar" else ["date_start", "status", "title_ar", "title_en", *FRONT[4:]]
+table = table[front + [c for c in table.columns if c not in front]]
 st.session_state["_events_ids"] = table["event_id"].tolist()
 st.dataframe(
     table, hide_index=True, width="stretch", height=520, key="events_table", on_select=open_on_map,
@@ -54,6 +57,7 @@ st.dataframe(
         table.columns,
         fatalities=st.column_config.NumberColumn(t("col.fatalities"), help=t("events.fatalities_help")),
         date_inferred=st.column_config.CheckboxColumn(t("col.date_inferred")),
+        **({"title_ar": st.column_config.TextColumn(t("col.title_ar"), width="large")} if lang() == "ar" else {}),
     ),
 )
 st.download_button(t("events.download"), to_csv(selection), file_name="conflictmap-events.csv",

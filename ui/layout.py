@@ -39,7 +39,8 @@ iframe[title="streamlit_folium.st_folium"] {{height: max(320px, calc(100vh - {of
 
 RTL_CSS = """<style>
 [data-testid="stMain"], [data-testid="stSidebar"], .st-key-cm_panel, [data-testid="stDataFrame"] {direction: rtl;}
-[data-testid="stMain"] p, [data-testid="stMain"] h1, [data-testid="stSidebar"] p, [data-testid="stSidebar"] h3,
-.st-key-cm_panel {text-align: right;}
+[data-testid="stMain"] p, [data-testid="stMain"] :is(h1, h2, h3, h4, h5, h6), [data-testid="stSidebar"] p,
+[data-testid="stSidebar"] h3, .st-key-cm_panel {text-align: right;}
+[data-testid="stMain"] [data-testid="stHeadingWithActionElements"] {width: 100%;}
 </style>"""
 """With Arabic chosen, every page runs right to left: the main area, the sidebar, panels and tables."""
