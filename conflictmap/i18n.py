@@ -75,6 +75,15 @@ EN: dict[str, str] = {
     "timeline.zoom_in": "Zoom in (+)", "timeline.zoom_out": "Zoom out (−)", "timeline.all_dates": "All dates",
     "timeline.window": "Date window: arrow keys move it, Shift+arrow by a window, +/− zoom, Space plays",
     "timeline.periods": "Periods with events", "timeline.period": "{label} ({n})",
+    # editing
+    "quote.none": "No Arabic quote to check.",
+    "quote.no_archive": "Cannot check the quote: this source has no archived text (text_file).",
+    "quote.not_here": "Cannot check the quote: the archived text {name} is not on this server (it is looked up "
+                      "under the data folder's sources/, then in the seed archive, {env}).",
+    "quote.found": "Found verbatim in {name}.",
+    "quote.spelled_differently": "Not verbatim in {name}: the article spells it differently (hamza, diacritics, "
+                                 "alef or taa marbuta forms). Copy it exactly as printed.",
+    "quote.not_found": "Not found in {name}: copy the quote exactly as printed in the source.",
 }
 
 AR: dict[str, str] = {
@@ -135,6 +144,15 @@ AR: dict[str, str] = {
     "timeline.zoom_in": "تكبير (+)", "timeline.zoom_out": "تصغير (−)", "timeline.all_dates": "كل التواريخ",
     "timeline.window": "النافذة الزمنية: الأسهم تحرّكها، وShift مع السهم بطول النافذة، و+/− للتكبير، والمسافة للتشغيل",
     "timeline.periods": "فترات فيها أحداث", "timeline.period": "{label} ({n})",
+    # editing
+    "quote.none": "لا اقتباس عربي للتحقق منه.",
+    "quote.no_archive": "تعذّر التحقق من الاقتباس: لا نص مؤرشف لهذا المصدر (text_file).",
+    "quote.not_here": "تعذّر التحقق من الاقتباس: النص المؤرشف {name} غير موجود على هذا الخادم (يُبحث عنه في "
+                      "مجلد sources/ ضمن مجلد البيانات، ثم في أرشيف البذور {env}).",
+    "quote.found": "موجود حرفيًا في {name}.",
+    "quote.spelled_differently": "ليس حرفيًا في {name}: المقال يكتبه بهجاء مختلف (الهمزة أو التشكيل أو صور "
+                                 "الألف أو التاء المربوطة). انسخه كما طُبع تمامًا.",
+    "quote.not_found": "غير موجود في {name}: انسخ الاقتباس كما طُبع في المصدر تمامًا.",
 }
 
 CATALOGUE = {"en": EN, "ar": AR}

@@ -20,12 +20,13 @@ import pandas as pd
 import streamlit as st
 
 from conflictmap import schema
-from conflictmap.editing import archive_dir, check_quote, propose_id
+from conflictmap.editing import check_quote, propose_id
 from conflictmap.load import default_data_dir
 from conflictmap.store import EditConflict, InvalidRow, StillReferenced, StoreError
 from conflictmap.store.rules import split_list
 
 from .data import editor, live_store
+from .i18n import t
 from .state import uninterrupted
 from .text import md_escape
 
@@ -84,23 +85,23 @@ def _load_row(p: str, table: str, row_id: str | None, defaults: dict[str, str]) 
     """Fill the form's widgets from the stored row (or the defaults) once; False when the row is gone."""
     if f"{p}__rev" in ss:
         return True
-    t = schema.TABLES[table]
+    tbl = schema.TABLES[table]
     if row_id is not None:
         row = live_store().get(table, row_id)
         if row is None:
             return False
         values, rev = row.values, row.revision
     else:
-        values, rev = {c: defaults.get(c, "") for c in t.column_names}, None
-    for col in t.columns:
+        values, rev = {c: defaults.get(c, "") for c in tbl.column_names}, None
+    for col in tbl.columns:
         ss[f"{p}_{col.name}"] = _widget_value(col, values.get(col.name, ""))
     ss[f"{p}__rev"] = rev
     return True
 
 
 def _values(p: str, table: str) -> dict[str, str]:
-    t = schema.TABLES[table]
-    return {col.name: _cell(col, ss.get(f"{p}_{col.name}")) for col in t.columns}
+    tbl = schema.TABLES[table]
+    return {col.name: _cell(col, ss.get(f"{p}_{col.name}")) for col in tbl.columns}
 
 
 def _free_id(table: str, values: dict[str, str]) -> str:
@@ -119,9 +120,11 @@ def _free_id(table: str, values: dict[str, str]) -> str:
 
 
 def _quote_check(values: dict[str, str], data):
+    """The quote against the source's archived text: <data>/sources/<sha256>.txt, else the seed archive."""
     src = data.sources[data.sources["source_id"] == values.get("source_id", "")]
-    text_file = src.iloc[0]["text_file"] if len(src) else ""
-    return check_quote(values.get("quote_ar", ""), text_file, archive_dir(data.data_dir or default_data_dir()))
+    row = src.iloc[0] if len(src) else {}
+    return check_quote(values.get("quote_ar", ""), str(row.get("text_file", "") or ""),
+                       data.data_dir or default_data_dir(), sha256=str(row.get("sha256", "") or ""))
 
 
 @uninterrupted
@@ -133,20 +136,20 @@ def _save(p: str, table: str, row_id: str | None, data, selects_event: bool) -> 
         return
     store = live_store()
     values = _values(p, table)
-    t = schema.TABLES[table]
+    tbl = schema.TABLES[table]
     if table == "claims":
         qc = _quote_check(values, data)
         if qc.ok is False:
-            ss[f"{p}__issues"] = {"quote_ar": qc.message}
+            ss[f"{p}__issues"] = {"quote_ar": t(qc.key, **qc.values)}
             return
     reason = (ss.get(f"{p}__reason") or "").strip()
     try:
         if row_id is None:
             new_id = _free_id(table, values)
-            values[t.key_columns[0]] = new_id
+            values[tbl.key_columns[0]] = new_id
             change = store.create(table, values, who=who, reason=reason)
         else:
-            change = store.update(table, row_id, {k: v for k, v in values.items() if k not in t.key_columns},
+            change = store.update(table, row_id, {k: v for k, v in values.items() if k not in tbl.key_columns},
                                   ss[f"{p}__rev"], who=who, reason=reason)
     except InvalidRow as exc:
         ss[f"{p}__issues"] = {i.column or "": f"{i.message} (value {i.value!r})" if i.value else i.message
@@ -248,7 +251,7 @@ def row_form(data, table: str, row_id: str | None = None, *, defaults: dict[str,
     if editor() is None or store is None:
         return
     st.html(RTL_CSS)
-    t = schema.TABLES[table]
+    tbl = schema.TABLES[table]
     p = prefix(table, row_id)
     fixed = dict(fixed or {})
     if not _load_row(p, table, row_id, {**(defaults or {}), **fixed}):
@@ -259,22 +262,22 @@ def row_form(data, table: str, row_id: str | None = None, *, defaults: dict[str,
     if (exc := ss.get(f"{p}__conflict")) is not None:
         _conflict_box(p, exc)
     issues = ss.get(f"{p}__issues") or {}
-    known = set(t.column_names)
+    known = set(tbl.column_names)
     for col_name, message in issues.items():
         if col_name not in known:
             st.error(md_escape(message), icon=":material/error:")
-    key_col = t.key_columns[0]
+    key_col = tbl.key_columns[0]
     shown_id = row_id if row_id is not None else propose_id(table, _values(p, table), set())
     st.text_input(f"{key_col} ({'proposed, made unique when saved' if row_id is None else 'fixed'})",
                   value=shown_id, disabled=True, key=f"{p}__id_{shown_id}")
-    for col in t.columns:
+    for col in tbl.columns:
         if col.name == key_col:
             continue
         _field(p, col, data, fixed, issues.get(col.name))
         if table == "claims" and col.name == "quote_ar":
             qc = _quote_check(_values(p, table), data)
             if qc.ok is not False and ss.get(f"{p}_quote_ar"):
-                (st.caption if qc.ok else st.warning)(md_escape(qc.message))
+                (st.caption if qc.ok else st.warning)(md_escape(t(qc.key, **qc.values)))
     st.text_input("Reason for this change (optional, kept in the history)", key=f"{p}__reason")
     st.button("Save" if row_id else f"Add this {table[:-1]}", type="primary", key=f"{p}__save", on_click=_save,
               args=(p, table, row_id, data, selects_event))
