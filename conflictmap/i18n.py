@@ -84,6 +84,7 @@ EN: dict[str, str] = {
     "quote.spelled_differently": "Not verbatim in {name}: the article spells it differently (hamza, diacritics, "
                                  "alef or taa marbuta forms). Copy it exactly as printed.",
     "quote.not_found": "Not found in {name}: copy the quote exactly as printed in the source.",
+    "edit.off_nothing_saved": "Editing is off: nothing was saved.",
 }
 
 AR: dict[str, str] = {
@@ -153,6 +154,7 @@ AR: dict[str, str] = {
     "quote.spelled_differently": "ليس حرفيًا في {name}: المقال يكتبه بهجاء مختلف (الهمزة أو التشكيل أو صور "
                                  "الألف أو التاء المربوطة). انسخه كما طُبع تمامًا.",
     "quote.not_found": "غير موجود في {name}: انسخ الاقتباس كما طُبع في المصدر تمامًا.",
+    "edit.off_nothing_saved": "التحرير متوقف: لم يُحفظ شيء.",
 }
 
 CATALOGUE = {"en": EN, "ar": AR}
