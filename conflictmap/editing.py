@@ -197,3 +197,94 @@ def check_ledger_quotes(claims: pd.DataFrame, sources: pd.DataFrame, data_dir: P
         issues.append(RowIssue("claims.csv", int(c.get("row") or 0), "quote_ar", quote[:60], t(key, "en", name=name),
                                severity="warning"))
     return issues
+
+
+# --- stories: steps kept in order ------------------------------------------------------------------
+# A step's row is keyed by (story_id, step), so a step's number never changes: moving or deleting a step
+# moves the *contents* (event, claim, captions, view) between the numbered rows, one recorded update per row
+# that changes, and a delete removes the last row. Each write carries the revision read just before, and if
+# one is refused (someone edited a step meanwhile) the writes already done are reverted, newest first.
+
+STEP_KEY = ("story_id", "step")
+
+
+def step_rows(store, story_id: str) -> list:
+    """The story's steps in order, as stored rows (values and revision)."""
+    numbers = sorted(int(r["step"]) for r in store.rows("story_steps")
+                     if (r.get("story_id") or "").strip() == story_id and (r.get("step") or "").strip().isdigit())
+    rows = [store.get("story_steps", f"{story_id}/{n}") for n in numbers]
+    return [r for r in rows if r is not None]
+
+
+def _content(row) -> dict[str, str]:
+    return {k: v for k, v in row.values.items() if k not in STEP_KEY}
+
+
+def _write_all(store, writes, *, who: str, reason: str) -> list:
+    """Run each write; when one is refused, revert the ones done (newest first) and raise the refusal."""
+    from .store import StoreError
+
+    done = []
+    try:
+        for write in writes:
+            done.append(write())
+    except StoreError:
+        for change in reversed(done):
+            try:
+                store.revert(change.change_id, who=who, reason=f"undone: {reason} was refused")
+            except StoreError:  # pragma: no cover - the row moved on again; the refusal below still stands
+                pass
+        raise
+    return done
+
+
+def _renumber(store, story_id: str, rows: list, contents: list[dict[str, str]], *, who: str, reason: str) -> list:
+    """Give ``rows`` (in order) the ``contents`` (in order); rows beyond the contents are deleted."""
+    writes = []
+    for i, row in enumerate(rows):
+        rid = f"{story_id}/{row.values['step']}"
+        if i >= len(contents):
+            writes.append(lambda rid=rid, row=row: store.delete("story_steps", rid, row.revision, who=who,
+                                                                reason=reason))
+        elif contents[i] != _content(row):
+            writes.append(lambda rid=rid, row=row, new=contents[i]: store.update(
+                "story_steps", rid, new, row.revision, who=who, reason=reason))
+    return _write_all(store, writes, who=who, reason=reason)
+
+
+def move_step(store, story_id: str, position: int, to: int, *, who: str, reason: str = "") -> list:
+    """Move the step at ``position`` (1-based, in order) to ``to``; the steps between shift by one."""
+    rows = step_rows(store, story_id)
+    if not (1 <= position <= len(rows) and 1 <= to <= len(rows)):
+        raise ValueError(f"story {story_id!r} has {len(rows)} step(s): cannot move {position} to {to}")
+    contents = [_content(r) for r in rows]
+    contents.insert(to - 1, contents.pop(position - 1))
+    return _renumber(store, story_id, rows, contents, who=who,
+                     reason=reason or f"step {position} of story {story_id} moved to {to}")
+
+
+def delete_step(store, story_id: str, position: int, *, who: str, reason: str = "") -> list:
+    """Delete the step at ``position``; the later steps move up one, so the numbers stay 1..n."""
+    rows = step_rows(store, story_id)
+    if not 1 <= position <= len(rows):
+        raise ValueError(f"story {story_id!r} has no step {position}")
+    contents = [_content(r) for r in rows]
+    contents.pop(position - 1)
+    return _renumber(store, story_id, rows, contents, who=who,
+                     reason=reason or f"step {position} of story {story_id} deleted")
+
+
+def delete_story(store, story_id: str, revision: int, *, who: str, reason: str = "") -> list:
+    """Delete a story and its steps (each a recorded change: Revert brings them back one by one)."""
+    rows = step_rows(store, story_id)
+    reason = reason or f"story {story_id} deleted with its {len(rows)} step(s)"
+    writes = [lambda row=row: store.delete("story_steps", f"{story_id}/{row.values['step']}", row.revision,
+                                           who=who, reason=reason) for row in reversed(rows)]
+    writes.append(lambda: store.delete("stories", story_id, revision, who=who, reason=reason))
+    return _write_all(store, writes, who=who, reason=reason)
+
+
+def next_step_number(store, story_id: str) -> int:
+    """The number a step added at the end of the story gets."""
+    rows = step_rows(store, story_id)
+    return int(rows[-1].values["step"]) + 1 if rows else 1

@@ -31,7 +31,7 @@ from .state import uninterrupted
 from .text import md_escape
 
 EDITABLE = ("events", "claims", "sources", "places")
-LONG_TEXT = {"summary_en", "summary_ar", "notes", "quote_ar", "quote_en", "location_note"}
+LONG_TEXT = {"summary_en", "summary_ar", "notes", "quote_ar", "quote_en", "location_note", "caption_en", "caption_ar"}
 # Arabic inputs read right to left; a few mixed fields follow their own text's direction.
 RTL_CSS = """<style>
 [class*="st-key-rtl-"] input, [class*="st-key-rtl-"] textarea {direction: rtl; text-align: right;}
@@ -142,11 +142,14 @@ def _save(p: str, table: str, row_id: str | None, data, selects_event: bool) -> 
         if qc.ok is False:
             ss[f"{p}__issues"] = {"quote_ar": t(qc.key, **qc.values)}
             return
+    if table == "story_steps" and (issue := _step_claim_issue(values, data)):
+        ss[f"{p}__issues"] = {"claim_id": issue}
+        return
     reason = (ss.get(f"{p}__reason") or "").strip()
     try:
         if row_id is None:
-            new_id = _free_id(table, values)
-            values[tbl.key_columns[0]] = new_id
+            if len(tbl.key_columns) == 1:  # a composite key (a story's step) is given, never proposed
+                values[tbl.key_columns[0]] = _free_id(table, values)
             change = store.create(table, values, who=who, reason=reason)
         else:
             change = store.update(table, row_id, {k: v for k, v in values.items() if k not in tbl.key_columns},
@@ -166,6 +169,17 @@ def _save(p: str, table: str, row_id: str | None, data, selects_event: bool) -> 
     if selects_event and table in ("events", "claims"):
         ss["selected_event"] = change.new.get("event_id") or ss.get("selected_event")
         ss["highlight_claim"] = change.row_id if table == "claims" else None
+
+
+def _step_claim_issue(values: dict[str, str], data) -> str | None:
+    """A story step's highlighted claim must be one of the step's event's claims (else the ledger shows none)."""
+    claim = values.get("claim_id") or ""
+    if not claim:
+        return None
+    found = data.claims.loc[data.claims["claim_id"] == claim, "event_id"]
+    if len(found) and found.iloc[0] != values.get("event_id"):
+        return t("edit.step_claim_event", claim=claim, event=values.get("event_id") or "—")
+    return None
 
 
 @uninterrupted
@@ -215,6 +229,14 @@ def _field(p: str, col: schema.Column, data, fixed: dict[str, str], issue: str |
             st.multiselect(label, list(options), format_func=lambda i: options.get(i, i), key=key,
                            help="Type an English or Arabic name to search the gazetteer; in order for a route.")
             _gazetteer_search(key, data)
+        elif col.refs == "claims":  # a story step's claim: one of its event's claims
+            event = ss.get(f"{p}_event_id") or ""
+            claims = data.claims[data.claims["event_id"] == event]
+            options = _labels(claims, "claim_id", "claimant", "stance")
+            if ss.get(key) and ss[key] not in options:
+                options[ss[key]] = ss[key]
+            st.selectbox(label, ["", *options], format_func=lambda i: options.get(i, "—"), key=key,
+                         help=col.description)
         elif col.refs in ("sources", "events"):
             frame = data.sources if col.refs == "sources" else data.events
             options = _labels(frame, col.name, *(("outlet", "title") if col.refs == "sources" else ("title_en",)))
@@ -267,7 +289,12 @@ def row_form(data, table: str, row_id: str | None = None, *, defaults: dict[str,
         if col_name not in known:
             st.error(md_escape(message), icon=":material/error:")
     key_col = tbl.key_columns[0]
-    shown_id = row_id if row_id is not None else propose_id(table, _values(p, table), set())
+    if row_id is not None:
+        shown_id = row_id
+    elif len(tbl.key_columns) > 1:
+        shown_id = "/".join(str(fixed.get(k, "")) for k in tbl.key_columns)
+    else:
+        shown_id = propose_id(table, _values(p, table), set())
     st.text_input(f"{key_col} ({'proposed, made unique when saved' if row_id is None else 'fixed'})",
                   value=shown_id, disabled=True, key=f"{p}__id_{shown_id}")
     for col in tbl.columns:
@@ -441,11 +468,15 @@ def history_view(event_id: str) -> None:
     if store is None:
         st.caption("This data is an imported file: it has no history.")
         return
+    changes_view(store.history(event_id=event_id), "No recorded changes: this event is as it was loaded.")
+
+
+def changes_view(changes, empty: str) -> None:
+    """Recorded changes, newest first, each with its old and new values and, for an editor, Revert."""
     if result := ss.pop("_revert_result", None):
         (st.success if result[0] == "ok" else st.error)(md_escape(result[1]))
-    changes = store.history(event_id=event_id)
     if not changes:
-        st.caption("No recorded changes: this event is as it was loaded.")
+        st.caption(empty)
         return
     may_write = editor() is not None
     for ch in reversed(changes):
