@@ -16,6 +16,7 @@ The row itself (types, vocabularies, references, dates in order) is checked by t
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import unicodedata
@@ -230,10 +231,9 @@ def _write_all(store, writes, *, who: str, reason: str) -> list:
             done.append(write())
     except StoreError:
         for change in reversed(done):
-            try:
+            # A row that moved on again cannot be reverted; the refusal raised below still stands.
+            with contextlib.suppress(StoreError):
                 store.revert(change.change_id, who=who, reason=f"undone: {reason} was refused")
-            except StoreError:  # pragma: no cover - the row moved on again; the refusal below still stands
-                pass
         raise
     return done
 
