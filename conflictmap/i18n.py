@@ -196,6 +196,9 @@ EN: dict[str, str] = {
     "edit.this_event": "This event",
     "edit.claim_option": "Claim: {claimant} {stance} ({id})",
     "edit.what_to_edit": "What to edit",
+    "edit.pick_event_place": "Choose a place by a click on the map",
+    "edit.no_place_near_click": "No gazetteer place near the click: add it first (Places table, or New event "
+                                "here on the map).",
 }
 
 AR: dict[str, str] = {
@@ -376,6 +379,9 @@ AR: dict[str, str] = {
     "edit.this_event": "هذا الحدث",
     "edit.claim_option": "ادعاء: {claimant} {stance} ({id})",
     "edit.what_to_edit": "ما الذي يُحرَّر",
+    "edit.pick_event_place": "اختيار مكان بنقرة على الخريطة",
+    "edit.no_place_near_click": "لا مكان في المعجم الجغرافي قرب النقرة: أضفه أولًا (جدول الأماكن، أو «حدث جديد "
+                                "هنا» على الخريطة).",
 }
 
 CATALOGUE = {"en": EN, "ar": AR}

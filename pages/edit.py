@@ -10,7 +10,7 @@ import streamlit as st
 
 import ui
 from ui import edit
-from ui.edit_map import place_map_picker
+from ui.edit_map import event_place_picker, place_map_picker
 from ui.edit_stories import stories_editor
 from ui.i18n import t
 
@@ -43,6 +43,8 @@ if row_id is not None and row_id not in labels:
 if table == "places":
     edit.place_lookup(data, row_id)
     place_map_picker(data, row_id)
+elif table == "events":
+    event_place_picker(data, row_id)
 edit.row_form(data, table, row_id)
 if row_id is not None:
     edit.delete_controls(data, table, row_id)

@@ -152,6 +152,21 @@ def test_a_click_on_the_place_forms_map_sets_the_coordinate_with_its_provenance(
     assert change.old["lat"] != "34.70010" and change.new["lat"] == "34.70010"
 
 
+def test_a_click_on_the_event_forms_map_adds_the_nearest_gazetteer_place(data_dir):
+    at = edit_page("events")
+    at.session_state[f"{NEW}__map"] = {"last_clicked": {"lat": 35.41, "lng": 35.95}, "last_object_clicked": None,
+                                       "zoom": 11}
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    at.button(key=f"{NEW}__map_add").click().run()
+    assert at.multiselect(key=f"{NEW}_place_ids").value == ["hmeimim"]
+    at.session_state[f"{NEW}__map"] = {"last_clicked": {"lat": 34.9, "lng": 38.3}, "last_object_clicked": None,
+                                       "zoom": 11}
+    at.run()  # nothing near: nothing offered, nothing added
+    assert any("No gazetteer place near the click" in c.value for c in at.caption)
+    assert at.multiselect(key=f"{NEW}_place_ids").value == ["hmeimim"]
+
+
 # --- stories --------------------------------------------------------------------------------------------
 
 def test_a_new_story_with_a_step_is_created_and_validated_at_the_field(data_dir):

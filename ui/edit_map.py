@@ -171,3 +171,38 @@ def place_map_picker(data, row_id: str | None) -> None:
                   center=start[0], zoom=start[1], key=key, height=320, use_container_width=True,
                   returned_objects=["last_clicked", "last_object_clicked", "zoom"])
 
+
+
+@uninterrupted
+def _add_clicked_place(p: str, place_id: str) -> None:
+    ss[f"{p}_place_ids"] = [*[x for x in ss.get(f"{p}_place_ids") or [] if x != place_id], place_id]
+
+
+def event_place_picker(data, row_id: str | None) -> None:
+    """A small map above an event's form: a click finds the nearest gazetteer place (as New event here does) and
+    offers to add it to the event's places. A spot with no place near it is added as a new place first."""
+    if editor() is None or live_store() is None:
+        return
+    p = prefix("events", row_id)
+    key = f"{p}__map"
+    click = _new_click(ss.get(key), f"{p}__seen")
+    if click is not None:
+        near = nearest_place(data.places, click["lat"], click["lon"], click_precision_m(click["zoom"], click["lat"]))
+        ss[f"{p}__near"] = near[0] if near else ""
+    with st.expander(t("edit.pick_event_place"), expanded=click is not None, icon=":material/add_location:"):
+        picked = folium.FeatureGroup(name="places", control=False)
+        picked._id = "event_places"
+        coords = data.places.set_index("place_id")[["lat", "lon", "name_en"]].dropna(subset=["lat", "lon"])
+        for pid in ss.get(f"{p}_place_ids") or []:
+            if pid in coords.index:
+                folium.Marker((float(coords.at[pid, "lat"]), float(coords.at[pid, "lon"])),
+                              tooltip=escape(str(coords.at[pid, "name_en"]))).add_to(picked)
+        st_folium(app_base_map(offline_default(), legend=False, view_buttons=False), feature_group_to_add=picked,
+                  center=SYRIA_CENTER, zoom=6, key=key, height=300, use_container_width=True,
+                  returned_objects=["last_clicked", "last_object_clicked", "zoom"])
+        near = ss.get(f"{p}__near")
+        if near and near in coords.index:
+            st.button(md_escape(t("edit.add_place_to_event", name=coords.at[near, "name_en"], place_id=near)),
+                      key=f"{p}__map_add", on_click=_add_clicked_place, args=(p, near))
+        elif near == "":
+            st.caption(t("edit.no_place_near_click"))
