@@ -221,3 +221,28 @@ def test_with_editing_off_no_page_offers_a_write(request, open_app, seed_copy, t
         assert "Edit the ledger" not in app.page.get_by_test_id("stMain").inner_text()
     assert {p.name: p.read_bytes() for p in seed_copy.rglob("*.csv")} == before
     assert not (seed_copy / "history.jsonl").exists()
+
+
+def test_a_click_on_an_empty_spot_of_the_map_offers_new_event_here_at_a_new_place(request, open_app, seed_copy):
+    spot = (35.05, 37.05)  # open country between Hama and the desert: no event, no gazetteer place near
+    with start(request, "edit-here", seed_copy, CONFLICTMAP_EDIT="local") as server:
+        app = open_app(server)
+        app.wait_map()
+        app.wait_map_still()
+        assert app.markers_at(*spot) == []
+        runs = app.runs()
+        app.click_map_at(*spot)
+        app.wait_rerun(runs)
+        panel = app.page.locator(".st-key-cm_new_here")
+        panel.wait_for()
+        assert "New event here" in panel.inner_text()
+        app.page.get_by_text("A new place at the click").first.wait_for()
+        type_in(app, "Name of the new place (English) *", "Test Crossroads")
+        click(app, "Add this place and open the event form")
+        app.page.get_by_label("title_en *", exact=True).wait_for()
+        assert "Test Crossroads" in app.page.get_by_test_id("stMain").inner_text()  # chosen in the event's places
+        assert app.exceptions() == []
+    place = load_dataset(seed_copy).places.set_index("place_id").loc["test-crossroads"]
+    assert abs(place["lat"] - spot[0]) < 0.05 and abs(place["lon"] - spot[1]) < 0.05
+    assert place["coord_source"].startswith("clicked on the map by local (zoom ")
+    assert place["coord_precision_m"] > 0
