@@ -43,6 +43,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from conflictmap.editing import find_archived_text  # noqa: E402
 from conflictmap.extract import Extractor  # noqa: E402
 from conflictmap.extract.article import make_article, read_article  # noqa: E402
 from conflictmap.files import read_table_text  # noqa: E402
@@ -77,7 +78,10 @@ def seed_articles(data: Path, seeds: Path) -> list[tuple[str, str]]:
         if s["source_id"] in SEED_PUBLISHED and s.get("text_file"):
             by_file.setdefault(s["text_file"], []).append(s)
     for name, sources in by_file.items():
-        text = (seeds / name).read_text(encoding="utf-8")
+        found = find_archived_text(name, data, seeds=seeds)  # the app's resolver: <data>/sources/, then seeds
+        if found is None:
+            raise SystemExit(f"{name}: the archived text is neither under {data}/sources nor in {seeds}")
+        text = found.read_text(encoding="utf-8")
         starts = sorted((text.find(s["title"]), s["source_id"]) for s in sources)
         for k, (start, sid) in enumerate(starts):
             end = starts[k + 1][0] if k + 1 < len(starts) else len(text)

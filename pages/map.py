@@ -149,7 +149,8 @@ with left:
         height=640 if present else 560,
         use_container_width=True,
         # center/zoom/bounds keep the shareable link current; a pan reruns the script but redraws nothing.
-        returned_objects=["last_active_drawing", "last_object_clicked", "center", "zoom", "bounds"],
+        returned_objects=["last_active_drawing", "last_object_clicked", "center", "zoom", "bounds",
+                          *ui.map_click_objects()],  # an editor's click on an empty spot: New event here
     )
     # The timeline sets the sidebar slider's state (f_dates) in a callback: see ui.timeline.
     timeline(data, (filters.date_from, filters.date_to), lang, compact=present)
@@ -268,6 +269,8 @@ with right:
             ui.edit_controls(data, current)  # History for everyone; Add a claim / Edit / Delete for an editor
     elif not present:
         st.caption(t("map.click_hint"))
+    if not present:
+        ui.new_event_here(data)  # after an editor's click on an empty spot of the map (ui/edit_map.py)
     if len(imprecise):
         with st.expander(t("map.imprecise", n=len(imprecise)), icon=":material/public:"):
             st.caption(t("map.imprecise_help"))

@@ -6,8 +6,9 @@ Rerun behaviour worth knowing:
 * Geocoding runs only when its button is pressed, below the map, so the map
   has already been sent when the (possibly slow, rate-limited) lookups start;
   the results are kept in ``st.session_state`` and the page reruns to show them.
-* Nothing is written until "Save" is pressed; places.csv is then replaced
-  atomically, and ``ui.dataset()`` reloads because the file's mtime changed.
+* Nothing is written until "Save" is pressed; each chosen coordinate is then one change through the
+  store (``ui.edit_places``: in the history, revertible, refused if the row changed since the lookup),
+  and ``ui.dataset()`` patches it in on the next run.
   Geocoding and saving are shown only to someone who may write (``ui.editor()``),
   and the save refuses if reached without one.
 * The map is ``st_folium`` with ``returned_objects=[]``: panning and zooming
@@ -16,7 +17,6 @@ Rerun behaviour worth knowing:
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import os
 
@@ -29,6 +29,7 @@ import ui
 from conflictmap import geocode, schema
 from conflictmap.load import default_data_dir
 from conflictmap.text import escape
+from ui.edit_places import place_revisions, save_geocoded
 from ui.i18n import headings, lang, t
 from ui.i18n import label as value_label  # "label" is the geocoding loop's own name below
 
@@ -141,7 +142,8 @@ else:
         except geocode.GeocodeError as exc:
             error = str(exc)
         geocode.mark_duplicates([task for task in tasks if task.resolution is not None])
-        st.session_state["gc_run"] = {"signature": places_signature(), "tasks": tasks, "error": error}
+        st.session_state["gc_run"] = {"signature": places_signature(), "tasks": tasks, "error": error,
+                                      "revisions": place_revisions(tasks)}  # what the save is checked against
         st.rerun()
 
 if run and may_write:
@@ -178,18 +180,12 @@ if run and may_write:
         elif run["signature"] != places_signature():
             st.error(t("places.changed"))
         else:
-            fresh = geocode.PlacesFile.read(places_path)
-            for task in run["tasks"]:
-                if task.place_id in choices:
-                    chosen = choices[task.place_id]
-                    how = "chosen in the Places page" + (f", despite the flag: {'; '.join(chosen.flags)}"
-                                                         if chosen.flags else "")
-                    geocode.apply_candidate(fresh, dataclasses.replace(task), chosen, how=how)
-            try:
-                fresh.write()
-            except OSError as exc:
-                st.error(t("places.write_failed", path=schema.PLACES.path, error=md(exc)))
-            else:
+            # One store change per place (editor, source, precision; history and Revert), each checked against
+            # the row's revision when the lookup ran: ui.edit_places.
+            saved, refused = save_geocoded(run["tasks"], choices, run.get("revisions") or {})
+            for message in refused:
+                st.error(md(message))
+            if not refused:
                 st.session_state.pop("gc_run", None)
                 st.session_state["gc_flash"] = t("places.saved", n=len(choices), path=schema.PLACES.path)
                 st.rerun()

@@ -76,10 +76,10 @@ def test_ids_are_proposed_from_the_row_and_made_unique():
 def test_the_quote_check_says_found_not_found_or_cannot_check(seed):
     text_file = seed.sources.set_index("source_id").at["aawsat-2018-06-roundup", "text_file"]
     quote = seed.claims.set_index("claim_id").at["c-ain-issa-ied-sdf", "quote_ar"]
-    assert check_quote(quote, text_file, SEEDS).ok is True
-    assert check_quote(quote + " وهذا مضاف", text_file, SEEDS).ok is False
-    assert check_quote(quote, "", SEEDS).ok is None
-    assert "Cannot check" in check_quote(quote, text_file, SEEDS / "nowhere").message
+    assert check_quote(quote, text_file, None, seeds=SEEDS).ok is True
+    assert check_quote(quote + " وهذا مضاف", text_file, None, seeds=SEEDS).ok is False
+    assert check_quote(quote, "", None, seeds=SEEDS).ok is None
+    assert "Cannot check" in check_quote(quote, text_file, None, seeds=SEEDS / "nowhere").message
 
 
 def test_adding_a_claim_shows_it_in_the_ledger_with_the_proposed_id(data_dir):

@@ -66,8 +66,8 @@ DISPLAY = {"title", "header", "subheader", "caption", "markdown", "write", "text
            "SelectboxColumn", "ProgressColumn", "ImageColumn"}
 # The arguments that are text for the reader: the first positional one (label or body) and these keywords.
 TEXT_KEYWORDS = {"label", "body", "help", "placeholder", "text", "caption", "title", "format_func"}
-# Streamlit-layer files another helper translates on their own branch (issue 15, the edit forms).
-NOT_YET = {"pages/edit.py", "ui/edit.py"}
+# Streamlit-layer files left out of the scan (none: keep it that way).
+NOT_YET: set[str] = set()  # every file of the Streamlit layer is scanned
 # Literals that are meant to stay as they are, each with its reason: (file, text).
 ALLOWED = {
     # The language switch's own label is collapsed (never shown) and must not change with the language: a widget
@@ -139,7 +139,7 @@ STREAMLIT_LAYER = [p for p in (REPO / "app.py", *sorted((REPO / "pages").glob("*
 def test_no_interface_string_bypasses_the_catalogue(path):
     name = path.relative_to(REPO).as_posix()
     assert bypassing_literals(path.read_text(encoding="utf-8"), name) == [], \
-        f"{name}: put these in conflictmap/i18n.py and show them with t(...)"
+        f"{name}: put these in conflictmap/i18n/en.py and ar.py and show them with t(...)"
 
 
 def test_the_scan_finds_literals_in_every_form_it_checks():

@@ -4,7 +4,8 @@ The core (``conflictmap/``) never imports streamlit; this package is where the c
 state live: ``compat`` (every private Streamlit/st_folium API, fenced), ``data`` (the shared dataset,
 edit mode), ``state`` (callbacks applied whole, values kept across pages), ``filters`` (the sidebar),
 ``urlstate`` (the shareable link), ``stories``, ``mapglue`` (st_folium), ``downloads``, ``text``,
-``edit`` (the edit forms, deletes, history).
+``edit`` (the edit forms, deletes, history), ``edit_stories``, ``edit_map`` (places by a map click),
+``edit_places`` (the Places page's geocoding save).
 Pages import ``ui`` and use the names below. Rerun consequences worth knowing:
 
 * The dataset is held with ``st.cache_resource``: one shared, read-only copy
@@ -33,6 +34,8 @@ from .compat import leave_legacy_pages_mode
 from .data import data_dir_caption, dataset, edit_mode, editor, live_store, map_assets_local, offline_default
 from .downloads import download_buttons
 from .edit import edit_controls
+from .edit_map import click_objects as map_click_objects
+from .edit_map import new_event_here
 from .filters import CURRENT_PAGE, FILTER_KEYS, current_filters, sidebar_filters
 from .mapglue import app_base_map, map_view, move_view, view_args
 from .state import keep, recall, uninterrupted
@@ -62,9 +65,11 @@ __all__ = [
     "leave_story",
     "live_store",
     "map_assets_local",
+    "map_click_objects",
     "map_view",
     "md_escape",
     "move_view",
+    "new_event_here",
     "offline_default",
     "query_dict",
     "recall",

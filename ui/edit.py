@@ -20,17 +20,18 @@ import pandas as pd
 import streamlit as st
 
 from conflictmap import schema
-from conflictmap.editing import archive_dir, check_quote, propose_id
+from conflictmap.editing import check_quote, propose_id
 from conflictmap.load import default_data_dir
 from conflictmap.store import EditConflict, InvalidRow, StillReferenced, StoreError
 from conflictmap.store.rules import split_list
 
 from .data import editor, live_store
+from .i18n import t
 from .state import uninterrupted
 from .text import md_escape
 
 EDITABLE = ("events", "claims", "sources", "places")
-LONG_TEXT = {"summary_en", "summary_ar", "notes", "quote_ar", "quote_en", "location_note"}
+LONG_TEXT = {"summary_en", "summary_ar", "notes", "quote_ar", "quote_en", "location_note", "caption_en", "caption_ar"}
 # Arabic inputs read right to left; a few mixed fields follow their own text's direction.
 RTL_CSS = """<style>
 [class*="st-key-rtl-"] input, [class*="st-key-rtl-"] textarea {direction: rtl; text-align: right;}
@@ -84,23 +85,23 @@ def _load_row(p: str, table: str, row_id: str | None, defaults: dict[str, str]) 
     """Fill the form's widgets from the stored row (or the defaults) once; False when the row is gone."""
     if f"{p}__rev" in ss:
         return True
-    t = schema.TABLES[table]
+    tbl = schema.TABLES[table]
     if row_id is not None:
         row = live_store().get(table, row_id)
         if row is None:
             return False
         values, rev = row.values, row.revision
     else:
-        values, rev = {c: defaults.get(c, "") for c in t.column_names}, None
-    for col in t.columns:
+        values, rev = {c: defaults.get(c, "") for c in tbl.column_names}, None
+    for col in tbl.columns:
         ss[f"{p}_{col.name}"] = _widget_value(col, values.get(col.name, ""))
     ss[f"{p}__rev"] = rev
     return True
 
 
 def _values(p: str, table: str) -> dict[str, str]:
-    t = schema.TABLES[table]
-    return {col.name: _cell(col, ss.get(f"{p}_{col.name}")) for col in t.columns}
+    tbl = schema.TABLES[table]
+    return {col.name: _cell(col, ss.get(f"{p}_{col.name}")) for col in tbl.columns}
 
 
 def _free_id(table: str, values: dict[str, str]) -> str:
@@ -119,9 +120,11 @@ def _free_id(table: str, values: dict[str, str]) -> str:
 
 
 def _quote_check(values: dict[str, str], data):
+    """The quote against the source's archived text: <data>/sources/<sha256>.txt, else the seed archive."""
     src = data.sources[data.sources["source_id"] == values.get("source_id", "")]
-    text_file = src.iloc[0]["text_file"] if len(src) else ""
-    return check_quote(values.get("quote_ar", ""), text_file, archive_dir(data.data_dir or default_data_dir()))
+    row = src.iloc[0] if len(src) else {}
+    return check_quote(values.get("quote_ar", ""), str(row.get("text_file", "") or ""),
+                       data.data_dir or default_data_dir(), sha256=str(row.get("sha256", "") or ""))
 
 
 @uninterrupted
@@ -129,24 +132,27 @@ def _save(p: str, table: str, row_id: str | None, data, selects_event: bool) -> 
     ss.pop(f"{p}__issues", None)
     who = editor()
     if who is None:  # the control is hidden when nobody may write; a write reached anyway is refused here
-        ss[f"{p}__issues"] = {"": "Editing is off: nothing was saved."}
+        ss[f"{p}__issues"] = {"": t("edit.off_nothing_saved")}
         return
     store = live_store()
     values = _values(p, table)
-    t = schema.TABLES[table]
+    tbl = schema.TABLES[table]
     if table == "claims":
         qc = _quote_check(values, data)
         if qc.ok is False:
-            ss[f"{p}__issues"] = {"quote_ar": qc.message}
+            ss[f"{p}__issues"] = {"quote_ar": t(qc.key, **qc.values)}
             return
+    if table == "story_steps" and (issue := _step_claim_issue(values, data)):
+        ss[f"{p}__issues"] = {"claim_id": issue}
+        return
     reason = (ss.get(f"{p}__reason") or "").strip()
     try:
         if row_id is None:
-            new_id = _free_id(table, values)
-            values[t.key_columns[0]] = new_id
+            if len(tbl.key_columns) == 1:  # a composite key (a story's step) is given, never proposed
+                values[tbl.key_columns[0]] = _free_id(table, values)
             change = store.create(table, values, who=who, reason=reason)
         else:
-            change = store.update(table, row_id, {k: v for k, v in values.items() if k not in t.key_columns},
+            change = store.update(table, row_id, {k: v for k, v in values.items() if k not in tbl.key_columns},
                                   ss[f"{p}__rev"], who=who, reason=reason)
     except InvalidRow as exc:
         ss[f"{p}__issues"] = {i.column or "": f"{i.message} (value {i.value!r})" if i.value else i.message
@@ -159,10 +165,21 @@ def _save(p: str, table: str, row_id: str | None, data, selects_event: bool) -> 
         ss[f"{p}__issues"] = {"": str(exc)}
         return
     _clear(p)
-    ss[FLASH] = f"Saved change #{change.change_id}: {change.op} {table} {change.row_id}."
+    ss[FLASH] = t("edit.saved", id=change.change_id, op=change.op, table=table, row_id=change.row_id)
     if selects_event and table in ("events", "claims"):
         ss["selected_event"] = change.new.get("event_id") or ss.get("selected_event")
         ss["highlight_claim"] = change.row_id if table == "claims" else None
+
+
+def _step_claim_issue(values: dict[str, str], data) -> str | None:
+    """A story step's highlighted claim must be one of the step's event's claims (else the ledger shows none)."""
+    claim = values.get("claim_id") or ""
+    if not claim:
+        return None
+    found = data.claims.loc[data.claims["claim_id"] == claim, "event_id"]
+    if len(found) and found.iloc[0] != values.get("event_id"):
+        return t("edit.step_claim_event", claim=claim, event=values.get("event_id") or "—")
+    return None
 
 
 @uninterrupted
@@ -178,16 +195,16 @@ def _discard(p: str) -> None:
 
 
 def _conflict_box(p: str, exc: EditConflict) -> None:
-    st.error(md_escape(str(exc).split(" Differences:")[0]) + " Your input is kept in the form below: merge by "
-             "hand, then save again.", icon=":material/sync_problem:")
-    by = f"current (saved by {exc.last_change.who})" if exc.last_change else "current"
-    st.dataframe(pd.DataFrame(exc.differences, columns=["column", "yours", by]), hide_index=True, width="stretch",
-                 key=f"{p}__diff")
+    st.error(md_escape(str(exc).split(" Differences:")[0]) + " " + t("edit.conflict_kept"),
+             icon=":material/sync_problem:")
+    by = t("edit.current_by", who=exc.last_change.who) if exc.last_change else t("edit.current")
+    st.dataframe(pd.DataFrame(exc.differences, columns=[t("edit.column"), t("edit.yours"), by]), hide_index=True,
+                 width="stretch", key=f"{p}__diff")
     a, b = st.columns(2)
     if exc.current is not None and exc.current_revision is not None:
-        a.button("Keep my input and save over the current version next", key=f"{p}__rebase", on_click=_rebase,
-                 args=(p, exc.current_revision), help="Your next Save replaces the current version: merge first.")
-    b.button("Discard my input and load the current version", key=f"{p}__discard", on_click=_discard, args=(p,))
+        a.button(t("edit.rebase"), key=f"{p}__rebase", on_click=_rebase, args=(p, exc.current_revision),
+                 help=t("edit.rebase_help"))
+    b.button(t("edit.discard"), key=f"{p}__discard", on_click=_discard, args=(p,))
 
 
 def _labels(frame: pd.DataFrame, key: str, *cols: str) -> dict[str, str]:
@@ -210,8 +227,16 @@ def _field(p: str, col: schema.Column, data, fixed: dict[str, str], issue: str |
             chosen = [x for x in ss.get(key) or [] if x in options] if isinstance(ss.get(key), list) else []
             ss[key] = chosen
             st.multiselect(label, list(options), format_func=lambda i: options.get(i, i), key=key,
-                           help="Type an English or Arabic name to search the gazetteer; in order for a route.")
+                           help=t("edit.place_ids_help"))
             _gazetteer_search(key, data)
+        elif col.refs == "claims":  # a story step's claim: one of its event's claims
+            event = ss.get(f"{p}_event_id") or ""
+            claims = data.claims[data.claims["event_id"] == event]
+            options = _labels(claims, "claim_id", "claimant", "stance")
+            if ss.get(key) and ss[key] not in options:
+                options[ss[key]] = ss[key]
+            st.selectbox(label, ["", *options], format_func=lambda i: options.get(i, "—"), key=key,
+                         help=col.description)
         elif col.refs in ("sources", "events"):
             frame = data.sources if col.refs == "sources" else data.events
             options = _labels(frame, col.name, *(("outlet", "title") if col.refs == "sources" else ("title_en",)))
@@ -233,7 +258,7 @@ def _field(p: str, col: schema.Column, data, fixed: dict[str, str], issue: str |
             st.text_area(label, key=key, help=col.description, height=90)
         else:
             st.text_input(label, key=key, help=col.description,
-                          placeholder="YYYY-MM-DD" if col.kind == "date" else "")
+                          placeholder=t("edit.date_placeholder") if col.kind == "date" else "")
         if issue:
             st.error(md_escape(issue), icon=":material/error:")
 
@@ -248,35 +273,40 @@ def row_form(data, table: str, row_id: str | None = None, *, defaults: dict[str,
     if editor() is None or store is None:
         return
     st.html(RTL_CSS)
-    t = schema.TABLES[table]
+    tbl = schema.TABLES[table]
     p = prefix(table, row_id)
     fixed = dict(fixed or {})
     if not _load_row(p, table, row_id, {**(defaults or {}), **fixed}):
-        st.warning(f"{table} {md_escape(row_id)} no longer exists (deleted since).")
+        st.warning(md_escape(t("edit.gone", table=table, row_id=row_id)))
         return
     for c, v in fixed.items():
         ss[f"{p}_{c}"] = v
     if (exc := ss.get(f"{p}__conflict")) is not None:
         _conflict_box(p, exc)
     issues = ss.get(f"{p}__issues") or {}
-    known = set(t.column_names)
+    known = set(tbl.column_names)
     for col_name, message in issues.items():
         if col_name not in known:
             st.error(md_escape(message), icon=":material/error:")
-    key_col = t.key_columns[0]
-    shown_id = row_id if row_id is not None else propose_id(table, _values(p, table), set())
-    st.text_input(f"{key_col} ({'proposed, made unique when saved' if row_id is None else 'fixed'})",
+    key_col = tbl.key_columns[0]
+    if row_id is not None:
+        shown_id = row_id
+    elif len(tbl.key_columns) > 1:
+        shown_id = "/".join(str(fixed.get(k, "")) for k in tbl.key_columns)
+    else:
+        shown_id = propose_id(table, _values(p, table), set())
+    st.text_input(f"{key_col} ({t('edit.id_proposed') if row_id is None else t('edit.id_fixed')})",
                   value=shown_id, disabled=True, key=f"{p}__id_{shown_id}")
-    for col in t.columns:
+    for col in tbl.columns:
         if col.name == key_col:
             continue
         _field(p, col, data, fixed, issues.get(col.name))
         if table == "claims" and col.name == "quote_ar":
             qc = _quote_check(_values(p, table), data)
             if qc.ok is not False and ss.get(f"{p}_quote_ar"):
-                (st.caption if qc.ok else st.warning)(md_escape(qc.message))
-    st.text_input("Reason for this change (optional, kept in the history)", key=f"{p}__reason")
-    st.button("Save" if row_id else f"Add this {table[:-1]}", type="primary", key=f"{p}__save", on_click=_save,
+                (st.caption if qc.ok else st.warning)(md_escape(t(qc.key, **qc.values)))
+    st.text_input(t("edit.reason"), key=f"{p}__reason")
+    st.button(t("edit.save") if row_id else t(f"edit.add_{table}"), type="primary", key=f"{p}__save", on_click=_save,
               args=(p, table, row_id, data, selects_event))
 
 
@@ -304,16 +334,17 @@ def _add_place(key: str, place_id: str) -> None:
 def _gazetteer_search(key: str, data) -> None:
     """A search of the gazetteer by any spelling (Arabic normalised, transliterations, prefixes): Add puts the
     place on the event. A place not in the gazetteer is added on the Edit the ledger page, Places."""
-    name = st.text_input("Search the gazetteer (Arabic or English)", key=f"{key}__search",
-                         placeholder="e.g. عين عيسى, Ain Issa, Hmeimim")
+    name = st.text_input(t("edit.gazetteer_search"), key=f"{key}__search",
+                         placeholder=t("edit.gazetteer_placeholder"))
     if not name.strip():
         return
     result = _resolver(_places_key(data), False).resolve(name, use_online=False)
     found = [c for c in result.candidates if c.place_id]
     if not found:
-        st.caption("Not in the gazetteer: add the place first (Edit the ledger → Places).")
+        st.caption(t("edit.not_in_gazetteer"))
     for c in found[:5]:
-        st.button(md_escape(f"Add {c.name} ({c.place_id})"), key=f"{key}__add_{c.place_id}", on_click=_add_place,
+        st.button(md_escape(t("edit.add_place_to_event", name=c.name, place_id=c.place_id)),
+                  key=f"{key}__add_{c.place_id}", on_click=_add_place,
                   args=(key, c.place_id))
 
 
@@ -330,20 +361,21 @@ def place_lookup(data, row_id: str | None) -> None:
     if editor() is None or live_store() is None:
         return
     p = prefix("places", row_id)
-    name = st.text_input("Look up a coordinate (gazetteer, then GeoNames offline; Arabic or English)",
+    name = st.text_input(t("edit.lookup"),
                          key=f"{p}__lookup")
     if not name.strip():
         return
     result = _resolver(_places_key(data), True).resolve(name, use_online=False)
     if not result.candidates:
-        st.caption(f"Nothing found. {md_escape(result.note)}")
+        st.caption(t("edit.nothing_found") + " " + md_escape(result.note))
     for i, c in enumerate(result.candidates[:5]):
         cand = {"lat": f"{c.lat:.5f}", "lon": f"{c.lon:.5f}", "coord_source": c.coord_source,
                 "coord_precision_m": str(int(c.precision_m)), "coord_inferred": False,
                 "geonames_id": str(c.geonames_id or ""), "country": c.country, "admin1": c.admin1}
         if row_id is None:
             cand |= {"name_en": ss.get(f"{p}_name_en") or c.name, "name_ar": ss.get(f"{p}_name_ar") or c.name_ar}
-        st.button(md_escape(f"Use {c.describe()}"), key=f"{p}__use_{i}", on_click=_use_candidate, args=(p, cand))
+        st.button(md_escape(t("edit.use_candidate", what=c.describe())), key=f"{p}__use_{i}", on_click=_use_candidate,
+                  args=(p, cand))
 
 
 # --- deleting -------------------------------------------------------------------------------------
@@ -358,7 +390,7 @@ def _ask(p: str, on: bool) -> None:
 def _delete(p: str, table: str, row_id: str, with_claims: list[str]) -> None:
     who = editor()
     if who is None:
-        ss[f"{p}__delete_error"] = "Editing is off: nothing was deleted."
+        ss[f"{p}__delete_error"] = t("edit.off_nothing_deleted")
         return
     store = live_store()
     reason = (ss.get(f"{p}__delete_reason") or "").strip()
@@ -379,8 +411,8 @@ def _delete(p: str, table: str, row_id: str, with_claims: list[str]) -> None:
         ss[f"{p}__delete_error"] = str(exc)
         return
     _clear(p)
-    ss[FLASH] = f"Deleted {table} {row_id}" + (f" and its {len(with_claims)} claim(s)" if with_claims else "") + \
-        f" (change(s) {', '.join(f'#{d}' for d in done)}). Revert them from the History."
+    ss[FLASH] = t("edit.deleted_with_claims" if with_claims else "edit.deleted", table=table, row_id=row_id,
+                  n=len(with_claims), changes=", ".join(f"#{d}" for d in done))
     if table == "events" and ss.get("selected_event") == row_id:
         ss["selected_event"] = None
 
@@ -393,20 +425,19 @@ def delete_controls(data, table: str, row_id: str) -> None:
     if err := ss.get(f"{p}__delete_error"):
         st.error(md_escape(err))
     if not ss.get(f"{p}__confirm"):
-        st.button(f"Delete this {table[:-1]}…", key=f"{p}__delete", on_click=_ask, args=(p, True))
+        st.button(t(f"edit.delete_{table}"), key=f"{p}__delete", on_click=_ask, args=(p, True))
         return
     claims = data.claims.loc[data.claims["event_id"] == row_id, "claim_id"].tolist() if table == "events" else []
     with st.container(border=True):
         if claims:
-            st.warning(f"This event has {len(claims)} claim(s). Delete them too, or cancel: an event's claims are "
-                       "never left pointing at nothing, and nothing is deleted without asking.")
+            st.warning(t("edit.event_has_claims", n=len(claims)))
         else:
-            st.warning(f"Delete {table[:-1]} {md_escape(row_id)}? The history keeps it, and Revert brings it back.")
-        st.text_input("Reason (optional)", key=f"{p}__delete_reason")
+            st.warning(md_escape(t("edit.delete_ask", table=table, row_id=row_id)))
+        st.text_input(t("edit.reason_optional"), key=f"{p}__delete_reason")
         a, b = st.columns(2)
-        a.button(f"Delete the event and its {len(claims)} claim(s)" if claims else "Delete", type="primary",
+        a.button(t("edit.delete_event_and_claims", n=len(claims)) if claims else t("edit.delete"), type="primary",
                  key=f"{p}__delete_yes", on_click=_delete, args=(p, table, row_id, claims))
-        b.button("Cancel", key=f"{p}__delete_no", on_click=_ask, args=(p, False))
+        b.button(t("edit.cancel"), key=f"{p}__delete_no", on_click=_ask, args=(p, False))
 
 
 # --- history ---------------------------------------------------------------------------------------
@@ -415,20 +446,21 @@ def delete_controls(data, table: str, row_id: str) -> None:
 def _revert(change_id: int) -> None:
     who = editor()
     if who is None:
-        ss["_revert_result"] = ("error", "Editing is off: nothing was reverted.")
+        ss["_revert_result"] = ("error", t("edit.off_nothing_reverted"))
         return
     try:
         ch = live_store().revert(change_id, who=who)
     except StoreError as exc:
         ss["_revert_result"] = ("error", str(exc))
     else:
-        ss["_revert_result"] = ("ok", f"Reverted #{change_id} as change #{ch.change_id}.")
+        ss["_revert_result"] = ("ok", t("edit.reverted", id=change_id, new=ch.change_id))
 
 
 def _diff(ch) -> pd.DataFrame:
     old, new = ch.old or {}, ch.new or {}
     cols = [c for c in schema.TABLES[ch.table].column_names if old.get(c, "") != new.get(c, "")]
-    return pd.DataFrame({"column": cols, "old": [old.get(c, "") for c in cols], "new": [new.get(c, "") for c in cols]})
+    return pd.DataFrame({t("edit.column"): cols, t("edit.old"): [old.get(c, "") for c in cols],
+                         t("edit.new"): [new.get(c, "") for c in cols]})
 
 
 def history_view(event_id: str) -> None:
@@ -436,13 +468,17 @@ def history_view(event_id: str) -> None:
     Read-only: the history itself cannot be edited."""
     store = live_store()
     if store is None:
-        st.caption("This data is an imported file: it has no history.")
+        st.caption(t("edit.no_history_imported"))
         return
+    changes_view(store.history(event_id=event_id), t("edit.no_history_event"))
+
+
+def changes_view(changes, empty: str) -> None:
+    """Recorded changes, newest first, each with its old and new values and, for an editor, Revert."""
     if result := ss.pop("_revert_result", None):
         (st.success if result[0] == "ok" else st.error)(md_escape(result[1]))
-    changes = store.history(event_id=event_id)
     if not changes:
-        st.caption("No recorded changes: this event is as it was loaded.")
+        st.caption(empty)
         return
     may_write = editor() is not None
     for ch in reversed(changes):
@@ -450,12 +486,12 @@ def history_view(event_id: str) -> None:
             head = f"**#{ch.change_id}** · {md_escape(ch.at)} · {md_escape(ch.who)} · {ch.op} {ch.table} " \
                    f"`{ch.row_id.replace('`', '')}`"
             if ch.reverts:
-                head += f" · reverts #{ch.reverts}"
+                head += " · " + t("edit.reverts", id=ch.reverts)
             st.markdown(head + (f" — {md_escape(ch.reason)}" if ch.reason else ""))
             st.dataframe(_diff(ch), hide_index=True, width="stretch", key=f"hist-diff-{ch.change_id}")
             if may_write:
-                st.button("Revert", key=f"revert-{ch.change_id}", on_click=_revert, args=(ch.change_id,),
-                          help="Undo this change as a new change; refused if the row changed again since.")
+                st.button(t("edit.revert"), key=f"revert-{ch.change_id}", on_click=_revert, args=(ch.change_id,),
+                          help=t("edit.revert_help"))
 
 
 def flash() -> None:
@@ -471,19 +507,23 @@ def edit_controls(data, event_id: str) -> None:
     may_write = editor() is not None and live_store() is not None
     flash()
     actions = ["History"] + (["Add a claim", "Edit"] if may_write else [])
-    choice = st.segmented_control("Ledger actions", actions, key=f"ed_action_{prefix('events', event_id)}",
-                                  label_visibility="collapsed")
+    # The options are fixed names (tests and the URL know them); only their labels follow the language.
+    labels = {"History": t("edit.action_history"), "Add a claim": t("edit.action_add_claim"),
+              "Edit": t("edit.action_edit")}
+    choice = st.segmented_control(t("edit.actions"), actions, key=f"ed_action_{prefix('events', event_id)}",
+                                  format_func=labels.get, label_visibility="collapsed")
     if choice == "History":
         history_view(event_id)
     elif choice == "Add a claim" and may_write:
-        st.markdown("**Add a claim to this event**")
+        st.markdown(f"**{t('edit.add_claim_title')}**")
         row_form(data, "claims", None, fixed={"event_id": event_id}, selects_event=True,
                  defaults={"claim_date_precision": "day"})
     elif choice == "Edit" and may_write:
         claims = data.claims[data.claims["event_id"] == event_id]
-        options = {None: "This event", **{c.claim_id: f"Claim: {c.claimant} {c.stance} ({c.claim_id})"
-                                          for c in claims.itertuples(index=False)}}
-        which = st.selectbox("What to edit", list(options), format_func=options.get,
+        options = {None: t("edit.this_event"), **{c.claim_id: t("edit.claim_option", claimant=c.claimant,
+                                                                                stance=c.stance, id=c.claim_id)
+                                                  for c in claims.itertuples(index=False)}}
+        which = st.selectbox(t("edit.what_to_edit"), list(options), format_func=options.get,
                              key=f"ed_which_{prefix('events', event_id)}")
         if which is None:
             row_form(data, "events", event_id, selects_event=True)

@@ -1,7 +1,7 @@
 """Editing in a real browser, on a temporary copy of the seed data (never the repository's own files):
 add a claim from the ledger, read it in the History view, revert it; two people saving the same claim;
 and CONFLICTMAP_EDIT=off, where no page offers a write. The add/history/revert test runs against the
-CSV directory and against PostgreSQL (``CONFLICTMAP_TEST_DATABASE_URL``)."""
+CSV directory and against PostgreSQL (``CONFLICTMAP_TEST_DATABASE_URL``), and so does the two-people test."""
 
 from __future__ import annotations
 
@@ -136,9 +136,29 @@ def test_add_a_claim_see_it_in_history_and_revert_it_postgresql(request, open_ap
             ("delete", "local")]
 
 
+def stored_channel(backend: str, seed_copy, url: str | None) -> str:
+    """The channel of c-ain-issa-ied-sdf as the backend stores it now."""
+    if backend == "csv":
+        return load_dataset(seed_copy).claims.set_index("claim_id").at["c-ain-issa-ied-sdf", "channel"]
+    from conflictmap.store.postgres import PostgresStore
+
+    with PostgresStore(url) as store:
+        return store.get("claims", "c-ain-issa-ied-sdf").values["channel"]
+
+
+@pytest.mark.parametrize("backend", ["csv", "postgresql"])
 def test_two_people_edit_the_same_claim_the_second_sees_the_conflict_and_loses_nothing(
-        request, open_app, browser, request_log, seed_copy):
-    with start(request, "edit-conflict", seed_copy, CONFLICTMAP_EDIT="local") as server:
+        request, open_app, browser, request_log, seed_copy, backend):
+    env, url = {"CONFLICTMAP_EDIT": "local"}, None
+    if backend == "postgresql":
+        url = database_url_for_tests()
+        from conflictmap.store.postgres import PostgresStore
+
+        empty_test_database(url)
+        with PostgresStore(url) as store:
+            assert not store.load_dir(seed_copy).errors
+        env["CONFLICTMAP_DATABASE_URL"] = url
+    with start(request, f"edit-conflict-{backend}", seed_copy, **env) as server:
         first = open_app(server)
         other = local_context(browser, request_log, request.node.nodeid + " (second person)")
         try:
@@ -157,17 +177,18 @@ def test_two_people_edit_the_same_claim_the_second_sees_the_conflict_and_loses_n
             table = second.page.get_by_test_id("stDataFrame").filter(has_text="yours").first
             table.wait_for()
             assert second.page.get_by_label("channel", exact=True).input_value() == "statement on the SDF website"
-            stored = load_dataset(seed_copy).claims.set_index("claim_id")
-            assert stored.at["c-ain-issa-ied-sdf", "channel"] == "to AFP, by phone"
+            assert stored_channel(backend, seed_copy, url) == "to AFP, by phone"
             # The second person merges by hand and saves over the first, knowingly.
             click(second, "Keep my input and save over the current version next")
             type_in(second, "channel", "to AFP, by phone; statement on the SDF website")
             click(second, "Save")
-            stored = load_dataset(seed_copy).claims.set_index("claim_id")
-            assert stored.at["c-ain-issa-ied-sdf", "channel"] == "to AFP, by phone; statement on the SDF website"
+            assert stored_channel(backend, seed_copy, url) == "to AFP, by phone; statement on the SDF website"
             assert second.exceptions() == [] and first.exceptions() == []
         finally:
             other.close()
+    if backend == "postgresql":  # the database was written, never the CSV files
+        assert load_dataset(seed_copy).claims.set_index("claim_id").at["c-ain-issa-ied-sdf", "channel"] != \
+            "to AFP, by phone"
 
 
 def test_with_editing_off_no_page_offers_a_write(request, open_app, seed_copy, tmp_path):
@@ -200,3 +221,28 @@ def test_with_editing_off_no_page_offers_a_write(request, open_app, seed_copy, t
         assert "Edit the ledger" not in app.page.get_by_test_id("stMain").inner_text()
     assert {p.name: p.read_bytes() for p in seed_copy.rglob("*.csv")} == before
     assert not (seed_copy / "history.jsonl").exists()
+
+
+def test_a_click_on_an_empty_spot_of_the_map_offers_new_event_here_at_a_new_place(request, open_app, seed_copy):
+    spot = (35.05, 37.05)  # open country between Hama and the desert: no event, no gazetteer place near
+    with start(request, "edit-here", seed_copy, CONFLICTMAP_EDIT="local") as server:
+        app = open_app(server)
+        app.wait_map()
+        app.wait_map_still()
+        assert app.markers_at(*spot) == []
+        runs = app.runs()
+        app.click_map_at(*spot)
+        app.wait_rerun(runs)
+        panel = app.page.locator(".st-key-cm_new_here")
+        panel.wait_for()
+        assert "New event here" in panel.inner_text()
+        app.page.get_by_text("A new place at the click").first.wait_for()
+        type_in(app, "Name of the new place (English) *", "Test Crossroads")
+        click(app, "Add this place and open the event form")
+        app.page.get_by_label("title_en *", exact=True).wait_for()
+        assert "Test Crossroads" in app.page.get_by_test_id("stMain").inner_text()  # chosen in the event's places
+        assert app.exceptions() == []
+    place = load_dataset(seed_copy).places.set_index("place_id").loc["test-crossroads"]
+    assert abs(place["lat"] - spot[0]) < 0.05 and abs(place["lon"] - spot[1]) < 0.05
+    assert place["coord_source"].startswith("clicked on the map by local (zoom ")
+    assert place["coord_precision_m"] > 0

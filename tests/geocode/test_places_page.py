@@ -62,3 +62,57 @@ def test_places_page_geocodes_on_demand_and_saves(monkeypatch, gap_data):
     assert rows["hajin"]["lat"] == "34.69508" and "chosen in the Places page" in rows["hajin"]["notes"]
     assert "al-bab" not in rows  # unticked: not saved
     assert any("Saved 1 coordinate" in s.value for s in at.success)
+
+
+def test_the_geocoding_save_is_one_store_change_per_place_in_the_history_and_revertible(monkeypatch, gap_data):
+    import subprocess
+    import sys
+
+    from conflictmap.store import CsvStore
+
+    monkeypatch.setenv("CONFLICTMAP_EDIT", "local")
+    at = places_page(monkeypatch, gap_data).run()
+    at.button(key="gc_start").click().run()
+    at.button(key="gc_save").click().run()  # Hajin and al-bab, both ticked
+    assert not at.exception, [e.value for e in at.exception]
+    changes = CsvStore(gap_data).history(table="places")
+    assert sorted((c.op, c.row_id, c.who) for c in changes) == [("create", "al-bab", "local"),
+                                                              ("update", "hajin", "local")]
+    hajin = next(c for c in changes if c.row_id == "hajin")
+    assert hajin.old["lat"] == "" and hajin.new["lat"] == "34.69508"
+    assert hajin.new["coord_source"] and hajin.new["coord_precision_m"]  # where it came from and how precise
+    env = {**__import__("os").environ, "CONFLICTMAP_DATA": str(gap_data)}
+    run = [sys.executable, "-m", "conflictmap"]
+    shown = subprocess.run([*run, "history", "--data", str(gap_data)], capture_output=True, text=True, env=env,
+                           cwd=REPO, check=True).stdout
+    assert f"#{hajin.change_id}" in shown and "update places hajin" in shown and "34.69508" in shown
+    subprocess.run([*run, "revert", str(hajin.change_id), "--data", str(gap_data)], capture_output=True, text=True,
+                   env=env, cwd=REPO, check=True)
+    rows = {r["place_id"]: r for r in PlacesFile.read(gap_data / schema.PLACES.path).rows}
+    assert rows["hajin"]["lat"] == "" and rows["al-bab"]["lat"]  # only the reverted change is undone
+
+
+def test_the_geocoding_save_refuses_a_place_edited_since_the_lookup(monkeypatch, gap_data):
+    from conflictmap.store import CsvStore
+    from ui.edit_places import place_revisions, save_geocoded
+
+    monkeypatch.setenv("CONFLICTMAP_EDIT", "local")
+    monkeypatch.setenv("CONFLICTMAP_DATA", str(gap_data))
+    task = geocode.PlaceTask("hajin", ("Hajin", "هجين"), "SY", "Deir ez-Zor", 1)
+    seen = place_revisions([task])  # when the lookup ran
+    store = CsvStore(gap_data)
+    store.update("places", "hajin", {"notes": "checked by hand meanwhile"}, seen["hajin"], who="someone else")
+    found = geocode.Candidate("Hajin", 34.69508, 40.83, geocode.GEONAMES, "GeoNames 123 (test)", 2000)
+    saved, refused = save_geocoded([task], {"hajin": found}, seen)
+    assert saved == [] and len(refused) == 1
+    assert "nothing was saved" in refused[0] and "someone else" in refused[0]
+    assert store.get("places", "hajin").values["lat"] == ""  # the other person's edit stands, nothing overwritten
+    assert store.get("places", "hajin").values["notes"] == "checked by hand meanwhile"
+
+
+def test_the_geocoding_save_refuses_when_editing_is_off(monkeypatch, gap_data):
+    from ui.edit_places import save_geocoded
+
+    monkeypatch.setenv("CONFLICTMAP_EDIT", "off")
+    saved, refused = save_geocoded([], {"hajin": object()}, {})
+    assert saved == [] and refused == ["Editing is off: nothing was saved."]

@@ -1,292 +1,6 @@
-"""The interface's message catalogue: every string the dashboard shows, in English and Arabic.
-
-One dictionary per language, same keys (tests/test_i18n.py fails when a key is missing from either,
-or when code asks for a key that is not here). The core uses it for the map's legend; the Streamlit
-layer (``ui.i18n``) for everything else. Data (titles, claims, names) is not here: it has its own
-Arabic columns.
-"""
+"""The Arabic messages of the interface catalogue (conflictmap.i18n); same keys as en.py."""
 
 from __future__ import annotations
-
-LANGS = ("en", "ar")
-
-EN: dict[str, str] = {
-    # navigation
-    "nav.map": "Map", "nav.events": "Events", "nav.claims": "Claims & sources", "nav.places": "Places",
-    "nav.import": "Import", "nav.article": "Add from an article", "nav.edit": "Edit the ledger",
-    "nav.quality": "Data quality",
-    # the map page
-    "map.title": "Conflict events and the claims about them",
-    "map.shown": "{n} of {total} events shown",
-    "map.unplaced_note": " · {n} without coordinates (see Places)",
-    "map.basemap": "Basemap",
-    "map.basemap_help": "Offline borders work with no internet; the tile layers need a connection.",
-    "map.language_help": "Which language leads in titles and captions",
-    "map.present": "Present", "map.exit": "Exit",
-    "map.present_help": "Presentation mode: hides the controls and enlarges text, for a projector",
-    "map.dismiss_notice": "Dismiss the link notice",
-    "map.stories": "Guided stories: choose one…", "map.story": "Story",
-    "map.back": "Back", "map.next": "Next", "map.close": "Close",
-    "map.back_help": "Previous step (← key)", "map.next_help": "Next step (→ key)",
-    "map.step": "Step {step} / {n}",
-    "map.event": "Event", "map.pick_placeholder": "Click a marker or pick an event",
-    "map.pick_limit": "The list holds the latest {limit} of {n} events: narrow the dates or search (sidebar), "
-                      "or click a marker.",
-    "map.outside_filters": "This event is outside the current filters.",
-    "map.zoom_to": "Zoom to this event", "map.close_event": "Close this event",
-    "map.click_hint": "Click a marker (or a line) on the map to read who claimed, denied or only acknowledged "
-                      "the event.",
-    "map.off_map": "{n} shown event(s) lie outside the map of Syria ({names}). Their routes leave the frame "
-                   "with an arrow; press **Fit all** on the map to include them.",
-    "map.outside_frame": "outside the frame",
-    "map.cdn": "Map scripts are loaded from public CDNs (local copies not installed: run "
-               "`python -m conflictmap assets install`).",
-    "map.grid": "{n} events: grouped into cells at this zoom (click a cell to zoom in). Individual events appear "
-                "with fewer than {limit} in view: zoom in or narrow the filters.",
-    "map.imprecise": "Without a precise place ({n})",
-    "map.imprecise_help": "Known only at country or region level: listed here, not drawn as a dot.",
-    "map.share": "Copy link to this view",
-    "map.share_help": "The link reopens exactly this view: dates, filters, event, map position, basemap, "
-                      "language and story step. Use the copy icon.",
-    "map.download": "Download this selection",
-    # the sidebar filters
-    "filters.time": "Time", "filters.jump": "Jump to a period", "filters.all_dates": "All dates",
-    "filters.period": "{label} · {n} events",
-    "filters.window": "Date window",
-    "filters.window_help": "Events overlapping the window are shown. Arrow keys move a handle by a day.",
-    "filters.heading": "Filters", "filters.type": "Event type", "filters.status": "Status",
-    "filters.actor": "Actor or claimant", "filters.search": "Search (Arabic or English)",
-    "filters.search_placeholder": "e.g. هجين, Hajin, SOHR, منسوب",
-    "filters.no_events": "No events loaded.", "filters.choose": "Choose options",
-    # statuses
-    "status.contested": "Contested", "status.corroborated": "Corroborated", "status.single_source": "Single source",
-    "status.denied": "Denied", "status.unverified": "Unverified", "status.no_claims": "No claims",
-    # the map's own buttons
-    "view.syria": "Syria", "view.syria_help": "Re-centre on Syria", "view.fit": "Fit all",
-    "view.fit_help": "Fit every shown event, including those outside Syria",
-    # the legend on the map
-    "legend.title": "Status (from the claims)", "legend.approximate": "approximate place",
-    "legend.between": "between two places", "legend.route": "route, in order",
-    "legend.toggle": "Legend", "legend.stack": "several events at one place (fanned out)",
-    # the timeline
-    "timeline.play": "Play", "timeline.pause": "Pause", "timeline.speed": "Speed",
-    "timeline.speed_1": "1 day per step", "timeline.speed_7": "1 week per step",
-    "timeline.speed_30": "1 month per step", "timeline.speed_91": "3 months per step",
-    "timeline.zoom_in": "Zoom in (+)", "timeline.zoom_out": "Zoom out (−)", "timeline.all_dates": "All dates",
-    "timeline.window": "Date window: arrow keys move it, Shift+arrow by a window, +/− zoom, Space plays",
-    "timeline.periods": "Periods with events", "timeline.period": "{label} ({n})",
-    # pages: claims, places, import, quality, events, article, ledger
-    # table headings (st.dataframe column_config, ui.i18n.headings)
-    "col.event_id": "Id", "col.date_start": "Date", "col.date_end": "Until", "col.date_precision": "Date precision",
-    "col.date_inferred": "Date inferred", "col.title_en": "Title", "col.title_ar": "Title (Arabic)",
-    "col.summary_en": "Summary", "col.summary_ar": "Summary (Arabic)", "col.event_type": "Type",
-    "col.sub_event_type": "Sub-type", "col.place_ids": "Places", "col.place_relation": "Place relation",
-    "col.geo_precision": "Place precision (1 exact – 3 region)", "col.location_note": "Where, in words",
-    "col.actor1": "Actor", "col.actor2": "Other actor", "col.fatalities": "Fatalities", "col.source_id": "Source",
-    "col.status": "Status", "col.lat": "Latitude", "col.lon": "Longitude", "col.notes_public": "Note",
-    "col.notes": "Curation notes", "col.claim_id": "Claim", "col.claimant": "Claimant",
-    "col.claimant_ar": "Claimant (Arabic)", "col.spokesperson": "Spokesperson", "col.claimant_kind": "Kind",
-    "col.stance": "Stance", "col.attributed": "Attributed", "col.quote_ar": "Quote (Arabic)",
-    "col.quote_en": "Quote (English)", "col.channel": "Channel", "col.claim_date": "Claim date",
-    "col.claim_date_precision": "Claim date precision", "col.claim_date_inferred": "Claim date inferred",
-    "col.origin": "Origin", "col.quote_start": "Quote start", "col.quote_end": "Quote end", "col.outlet": "Outlet",
-    "col.title": "Title", "col.language": "Language", "col.published": "Published",
-    "col.published_precision": "Published precision", "col.published_inferred": "Published date inferred",
-    "col.url": "Link", "col.url_not_linked": "URL (not a web link, shown as text)", "col.text_file": "Text file",
-    "col.sha256": "SHA-256", "col.added_by": "Added by", "col.added_at": "Added at", "col.place_id": "Id",
-    "col.name_en": "Name", "col.name_ar": "Name (Arabic)", "col.alt_names": "Other names", "col.kind": "Kind",
-    "col.admin1": "Governorate", "col.country": "Country", "col.geonames_id": "GeoNames",
-    "col.coord_source": "Coordinate source", "col.coord_precision_m": "Precision (m)", "col.coord_inferred": "Inferred",
-    "col.severity": "Severity", "col.file": "File", "col.row": "Row", "col.column": "Column", "col.value": "Value",
-    "col.message": "Message", "col.candidate": "Candidate", "col.match": "Match", "col.flags": "Flags",
-    "col.event": "Event", "col.relation": "Relation", "col.distance": "Distance (geodesic, WGS84)",
-    # values shown as words
-    "stance.asserts": "Asserts", "stance.denies": "Denies", "stance.acknowledges": "Aware of reports",
-    "stance.no_comment": "No comment", "stance.claims_responsibility": "Claims responsibility",
-    "kind.monitor": "monitor", "kind.armed_group": "armed group", "kind.coalition": "coalition",
-    "kind.government": "government", "kind.media": "media", "kind.individual": "individual",
-    "relation.at": "at", "relation.near": "near", "relation.between": "between", "relation.route": "route",
-    "precision.day": "day", "precision.week": "week", "precision.month": "month", "precision.year": "year",
-    "geo.1": "the place itself", "geo.2": "near the place", "geo.3": "a larger region only",
-    "severity.error": "error", "severity.warning": "warning",
-    "status_help.contested": "someone asserts it and someone denies it, at least one side unattributed",
-    "status_help.denied": "someone denies it, unattributed, and nobody asserts it",
-    "status_help.corroborated": "two or more independent claimants assert it, unattributed; nobody denies it",
-    "status_help.single_source": "one claimant asserts it, unattributed; nobody denies it",
-    "status_help.unverified": "only 'aware of reports' or attributed statements (an attributed claim is never "
-                              "enough on its own)",
-    "status_help.no_claims": "no claim is on record",
-    # dates in the ledger
-    "date.unknown": "date unknown", "date.week": "week of {date}", "date.inferred": " (inferred)",
-    "month.1": "January", "month.2": "February", "month.3": "March", "month.4": "April", "month.5": "May",
-    "month.6": "June", "month.7": "July", "month.8": "August", "month.9": "September", "month.10": "October",
-    "month.11": "November", "month.12": "December",
-    # the claim ledger (conflictmap/render.py, templates/event_panel.html; also in the HTML export)
-    "ledger.missing": "This event is not in the loaded data.", "ledger.not_in_gazetteer": "not in the gazetteer",
-    "ledger.metres": "±{m} m", "ledger.when": "When:", "ledger.where": "Where ({relation}):",
-    "ledger.source_not_recorded": "source not recorded", "ledger.inferred": ", inferred", "ledger.type": "Type:",
-    "ledger.geo_precision": "geo precision {n}", "ledger.actors": "Actors:", "ledger.vs": "vs",
-    "ledger.fatalities": "Fatalities:", "ledger.not_reported": "not reported", "ledger.note": "Note:",
-    "ledger.curation": "Curation notes (editors only):", "ledger.heading": "Claim ledger ({n})",
-    "ledger.none": "No claims on record.", "ledger.attributed": "Attributed / unverified", "ledger.source": "Source:",
-    # the HTML export
-    "export.sources": "Sources", "export.link": "link", "export.date_inferred": ", date inferred",
-    "export.note": "{n} events exported by conflictmap. Click a marker for who asserted, denied or only acknowledged "
-                   "it; the slider replays what had happened by each date.",
-    # shared by several pages
-    "common.editing_off": "Editing is off: nothing was saved.",
-    "data.database": "the database", "data.at": " in {where}",
-    "data.cannot_load": "The data{at} cannot be loaded: {error}",
-    "data.where": "Data: {path} · ", "data.counts": "{events} events, {claims} claims",
-    "data.rejected": " · {n} rows rejected (see Data quality)",
-    "downloads.csv": "CSV (spreadsheet-safe)", "downloads.geojson": "GeoJSON (with claims)",
-    "downloads.prepare": "Prepare standalone HTML map",
-    "downloads.prepare_help": "One file that works offline: map, time slider, claim ledgers, legend and sources",
-    "downloads.html": "Download HTML map",
-    "signin.not_configured": "Viewing only: sign-in is not configured on this server.",
-    "signin.viewing": "Viewing only",
-    "signin.sign_in": "Sign in to edit", "signin.editor": "Signed in as {who} · you can edit",
-    "signin.not_editor": "Signed in as {who}: not an editor",
-    "signin.not_editor_help": "You can view everything, but not change it. An editor of this site can add you.",
-    "signin.sign_out": "Sign out",
-    "url.window_ignored": "Ignored the date window: it lies outside the data.",
-    # Claims & sources
-    "claims.count": "**{claims} claims** about the **{events} events** in the current selection.",
-    "claims.matrix": "Who said what: claimant × event",
-    "claims.matrix_help": "Asserts · Denies · Aware of reports (acknowledges without confirming). Columns are events "
-                          "in date order.",
-    "claims.none": "No claims in the current selection.", "claims.every": "Every claim", "claims.sources": "Sources",
-    # Events
-    "events.count": "**{n} of {total} events** match the filters in the sidebar. Click a row to open the event on "
-                    "the map; click a column header to sort; use the table's search icon to find text in it.",
-    "events.fatalities_help": "blank = not reported", "events.download": "Download these events (CSV)",
-    "events.download_help": "Exactly the rows above. Cells that a spreadsheet would run as a formula are prefixed "
-                            "with an apostrophe.",
-    # Data quality
-    "quality.rejected": "Rows rejected", "quality.errors": "Errors", "quality.warnings": "Warnings",
-    "quality.all_loaded": "Every row of every table loaded.",
-    "quality.help": "Rows are numbered as in a spreadsheet: the header is row 1. A row with an error is set aside; "
-                    "the rest of the file still loads. The same report comes from `python -m conflictmap validate`.",
-    # Import
-    "import.title": "Import data", "import.converting": "Converting…",
-    "import.intro": "Upload an **ACLED export** (either date style, `2018-06-03` or `03 June 2018`) or a **UCDP GED** "
-                    "CSV. The format is recognised from the header. Each source an event names becomes a claim; rows "
-                    "that cannot be used are listed with their row number in your file, and the rest convert. The "
-                    "mapping is documented in `docs/import-mapping.md`; the same conversion runs for `python -m "
-                    "conflictmap import FILE --out DIR` and for `CONFLICTMAP_DATA=FILE`.",
-    "import.upload": "ACLED export or UCDP GED file",
-    "import.upload_help": "A CSV with the header row the export came with. Windows Arabic (cp1256) is read too, "
-                          "with a warning.",
-    "import.choose": "Choose a file to see what it converts to. Nothing is saved until you ask.",
-    "import.cannot": "This file cannot be imported.",
-    "import.unreadable": "This upload could not be read ({error}). Rename the file to something.csv and upload it "
-                         "again.",
-    "import.claims": "Claims", "import.sources": "Source", "import.set_aside": "Rows set aside",
-    "import.all_converted": "Every row converted.", "import.problems": "Problems",
-    "import.problems_help": "Rows are numbered as in a spreadsheet (the header is row 1). A row with an error is set "
-                            "aside; warnings are informational.",
-    "import.preview": "Preview", "import.first_rows": "The first {n} rows of each table are shown.",
-    "import.keep": "Keep the converted tables", "import.download": "Download the tables (zip)",
-    "import.download_help": "events.csv, claims.csv, sources.csv and geodata/places.csv, laid out as a data "
-                            "directory.",
-    "import.server_folder": "the server's import folder", "import.folder": "Or save them into a folder",
-    "import.folder_help": "A folder inside {where} (set CONFLICTMAP_IMPORT_DIR to change where). It is written whole "
-                          "or not at all.",
-    "import.replace": "Replace the tables if the folder already has files in it", "import.save": "Save",
-    "import.inside": "Choose a folder inside {where}.", "import.not_saved": "The tables were not saved.",
-    "import.saved_local": "Saved. To open them in the dashboard:",
-    "import.saved_remote": "Saved as {name} in the server's import folder.",
-    # Places
-    "places.intro": "The gazetteer (geodata/places.csv): every place events refer to, where its coordinate came "
-                    "from, and how precise it is.",
-    "places.precision_help": "Radius within which the true location lies",
-    "places.inferred_help": "Worked out rather than looked up: see notes",
-    "places.precision_unknown": "precision unknown", "places.inferred": "inferred",
-    "places.on_map": "**{n} of {total} places on the map.** Green: looked up; orange: inferred. The dashed circle is "
-                     "the stated precision.",
-    "places.geocode": "Geocode missing places",
-    "places.all_placed": "Every place in places.csv, and every place events.csv refers to, has coordinates.",
-    "places.missing_viewer": "{n} place(s) lack coordinates. Geocoding them saves to places.csv, which only an editor "
-                             "may do (CONFLICTMAP_EDIT).",
-    "places.names": "names", "places.in_file": "in places.csv",
-    "places.missing_editor": "**{n} place(s) lack coordinates.** They are looked up in the gazetteer, then GeoNames "
-                             "(offline), then, if you allow it, an online geocoder.",
-    "places.online": "Also ask the online geocoder ({service})",
-    "places.online_help": "At most one request a second, shared by every user of this app; every answer is cached "
-                          "in geodata/geocode-cache.json.",
-    "places.online_env": "Set {env} to use your own Nominatim instead of the public one, which receives the place "
-                         "names you look up.",
-    "places.geocode_n": "Geocode {n} place(s)", "places.indexing": "Indexing the gazetteer and GeoNames…",
-    "places.failed": "The geocoder failed: {error}. The places below were resolved before it did; answers received "
-                     "are cached, so trying again does not repeat them.",
-    "places.not_reached": "{label}: not reached",
-    "places.existing": "{label}: this is the existing place {same}. Use that id in events.csv (or merge the rows); "
-                       "nothing to save.",
-    "places.choose": "{label}: {outcome} — {note}. Choose one, or leave it blank.", "places.leave_blank": "leave blank",
-    "places.flagged": "This candidate was flagged; it will be saved with the flag in its notes.",
-    "places.not_found": "{label}: not found. {note}", "places.save": "Save {n} coordinate(s) to places.csv",
-    "places.changed": "places.csv changed since the lookup; geocode again.",
-    "places.write_failed": "Could not write {path}: {error}", "places.saved": "Saved {n} coordinate(s) to {path}.",
-    "places.lookup": "Look up a name (offline: gazetteer and GeoNames)",
-    "places.lookup_name": "Place name, Arabic or any transliteration",
-    "places.lookup_placeholder": "e.g. بهجين, Hajeen, al-Mayadeen, قاعدة حميميم", "places.from_step": " (from {step})",
-    "places.distances": "Distances between the places of an event", "places.invalid": "invalid coordinate: {error}",
-    "places.no_coordinate": "no coordinate yet", "places.km": "{km} km",
-    "places.no_multi": "No event refers to more than one place.",
-    # Add from an article (pages/article.py, ui/article.py, the marks of extract/highlight.py)
-    "article.off": "Editing is off on this server, so articles cannot be added here. Someone with write access can "
-                   "run `python -m conflictmap extract` and `python -m conflictmap apply` (see the README).",
-    "article.intro": "Paste a report (Arabic or English), give its publication date, and read it: the places, dates, "
-                     "claimants, cue words and quotes found are marked in the text, and the draft events are listed "
-                     "beside it. Correct what is wrong, tick what to add, and press Accept. Nothing enters the ledger "
-                     "before that.",
-    "article.drafts": "{n} draft event(s), {claims} claim(s)",
-    "article.no_claims": "No claims were found in this text.",
-    "article.reason": "Reason (recorded in the history)", "article.accept": "Accept",
-    "article.accept_help": "Archive the article and add the ticked drafts, as {who}",
-    "article.reading_gazetteer": "Reading the gazetteer and the ledger…",
-    "article.text": "Article text (paste it here)", "article.upload": "…or upload a .txt or .html file",
-    "article.published": "Publication date (required)", "article.known_to": "known to the",
-    "article.language": "Language", "article.lang_detect": "detect", "article.lang_ar": "Arabic",
-    "article.lang_en": "English",
-    "article.language_help": "Detected from the text (Arabic or English) unless you choose one",
-    "article.outlet": "Outlet", "article.outlet_help": "The publisher; its own narration is claimed in its name",
-    "article.url": "URL", "article.read": "Read the article",
-    "article.date_required": "The publication date is required: «yesterday» and weekdays are worked out from it.",
-    "article.unreadable": "The article cannot be read: {error}", "article.highlight": "Highlight a claim's quote",
-    "article.text_facts": "{n} characters · SHA-256 {sha} · language {name}",
-    "article.background": "background", "article.add_draft": "Add this draft",
-    "article.add_draft_help": "Background drafts recall an earlier fact; they are left out unless you tick them",
-    "article.belongs": "Belongs to", "article.new_event": "a new event",
-    "article.existing_event": "existing event {id}: {title}",
-    "article.proposal_add": "Proposal: add these claims to {id} ({title}), match score {score}",
-    "article.why": "Why: {reasons}", "article.proposal_new": "Proposal: a new event (nothing in the ledger matches)",
-    "article.disagrees": "Disagrees with the ledger: {text}", "article.title_en": "Title (English)",
-    "article.title_ar": "Title (Arabic)", "article.from": "From", "article.to": "To",
-    "article.sub_type": "Sub-event type", "article.type_cue": "Type suggested by «{cue}»",
-    "article.place": "Place «{name}»", "article.new_place": "new place: {name}", "article.leave_out": "leave out",
-    "article.metres": "± metres", "article.found_by": "found by: {source}; {how}", "article.nothing": "nothing",
-    "article.claim_add": "Claim {n}: add it", "article.show": "Show in text",
-    "article.quote": "Quote (verbatim from the text)", "article.stance_cue": "Stance cue «{cue}»",
-    "article.none_ticked": "No draft is ticked: nothing to add.", "article.not_added": "Not added: {error}",
-    "article.added": "Added {claims} claim(s) to {events} event(s) ({new} new), {places} new place(s); the article is "
-                     "archived as source {source}.",
-    "article.open_on_map": "Open on the map:", "article.archived": "SHA-256 {sha} · archived text {path}",
-    "article.every_row": "Every row added (each is in the history, by you)",
-    "highlight.quote": "quote", "highlight.date": "date", "highlight.place": "place", "highlight.claimant": "claimant",
-    "highlight.cue": "cue word", "highlight.selected": "selected claim's quote",
-    "filters.period_help": "{start} to {end}",
-    "url.bad_date": "Ignored {name}={raw}: not a date (YYYY-MM-DD).",
-    "url.window_reversed": "Ignored the date window {start}–{end}: it ends before it starts.",
-    "url.unknown_type": "Ignored unknown event type: {values}.",
-    "url.unknown_status": "Ignored unknown status: {values}.",
-    "url.unknown_actor": "Ignored unknown actor: {values}.",
-    "url.bad_event": "Ignored event={event}: no such event in this data.",
-    "url.bad_view": "Ignored the map view lat={lat} lon={lon} z={z}: out of range or not numbers.",
-    "url.bad_map": "Ignored map={map}: unknown basemap.", "url.bad_lang": "Ignored lang={value}: use en or ar.",
-    "url.bad_story": "Ignored story={story}: no such story.",
-    "url.bad_step": "Ignored step={step}: story {story} has steps 1 to {n}.",
-}
 
 AR: dict[str, str] = {
     "nav.map": "الخريطة", "nav.events": "الأحداث", "nav.claims": "الروايات والمصادر", "nav.places": "الأماكن",
@@ -542,15 +256,128 @@ AR: dict[str, str] = {
     "url.bad_lang": "جرى تجاهل lang={value}: استخدم en أو ar.",
     "url.bad_story": "جرى تجاهل story={story}: لا قصة بهذا الاسم.",
     "url.bad_step": "جرى تجاهل step={step}: للقصة {story} الخطوات من 1 إلى {n}.",
+    # editing
+    "quote.none": "لا اقتباس عربي للتحقق منه.",
+    "quote.no_archive": "تعذّر التحقق من الاقتباس: لا نص مؤرشف لهذا المصدر (text_file).",
+    "quote.not_here": "تعذّر التحقق من الاقتباس: النص المؤرشف {name} غير موجود على هذا الخادم (يُبحث عنه في "
+                      "مجلد sources/ ضمن مجلد البيانات، ثم في أرشيف البذور {env}).",
+    "quote.found": "موجود حرفيًا في {name}.",
+    "quote.spelled_differently": "ليس حرفيًا في {name}: المقال يكتبه بهجاء مختلف (الهمزة أو التشكيل أو صور "
+                                 "الألف أو التاء المربوطة). انسخه كما طُبع تمامًا.",
+    "quote.not_found": "غير موجود في {name}: انسخ الاقتباس كما طُبع في المصدر تمامًا.",
+    "edit.off_nothing_saved": "التحرير متوقف: لم يُحفظ شيء.",
+    "edit.step_claim_event": "{claim} ليس ادعاءً عن الحدث {event}: اختر أحد ادعاءاته أو لا شيء.",
+    "edit.step_moved": "نُقلت الخطوة {position} إلى {to}.",
+    "edit.step_deleted": "حُذفت الخطوة {position}، وتقدّمت الخطوات التالية خطوة واحدة.",
+    "edit.story_deleted": "حُذفت القصة {story} وخطواتها؛ يمكن التراجع عن ذلك من السجل.",
+    "edit.gone": "لم يعد {table} {row_id} موجودًا (حُذف منذ ذلك الحين).",
+    "edit.story_no_history": "لا تغييرات مسجّلة: هذه القصة كما حُمّلت.",
+    "edit.story": "القصة",
+    "edit.new_story": "قصة جديدة…",
+    "edit.delete_story": "حذف هذه القصة…",
+    "edit.delete_story_ask": "حذف هذه القصة وخطواتها ({n})؟ يحتفظ السجل بها، ويعيدها التراجع.",
+    "edit.delete_story_yes": "حذف القصة وخطواتها ({n})",
+    "edit.reason_optional": "السبب (اختياري)",
+    "edit.cancel": "إلغاء",
+    "edit.steps": "الخطوات",
+    "edit.step": "الخطوة",
+    "edit.add_step": "إضافة خطوة في النهاية…",
+    "edit.move_up": "نقل إلى الأعلى",
+    "edit.move_down": "نقل إلى الأسفل",
+    "edit.delete_step": "حذف هذه الخطوة",
+    "edit.delete_step_help": "تتقدّم الخطوات التالية خطوة واحدة؛ ويعيدها التراجع.",
+    "edit.story_history": "سجل هذه القصة",
+    "edit.page_off_imported": "التحرير متوقف هنا: البيانات ملف مستورد للقراءة فقط.",
+    "edit.page_off": "التحرير متوقف هنا: لا يحق لأحد الكتابة على هذا الخادم (CONFLICTMAP_EDIT).",
+    "edit.table": "الجدول",
+    "edit.table_events": "الأحداث",
+    "edit.table_claims": "الادعاءات",
+    "edit.table_sources": "المصادر",
+    "edit.table_places": "الأماكن (المعجم الجغرافي)",
+    "edit.table_stories": "القصص",
+    "edit.row": "الصف",
+    "edit.row_help": "اكتب للبحث",
+    "edit.new_events": "حدث جديد…",
+    "edit.new_claims": "ادعاء جديد…",
+    "edit.new_sources": "مصدر جديد…",
+    "edit.new_places": "مكان جديد…",
+    "edit.history_event": "سجل هذا الحدث",
+    "edit.history_claim": "سجل الحدث الذي يخصه هذا الادعاء",
+    "edit.here_reason": "مكان جديد بنقرة على الخريطة لحدث جديد",
+    "edit.here_title": "حدث جديد هنا",
+    "edit.here_place": "المكان",
+    "edit.here_new_place": "مكان جديد عند النقرة",
+    "edit.here_nearest": "{name} (من المعجم، على بعد {km} كم)",
+    "edit.here_name_en": "اسم المكان الجديد (بالإنجليزية) *",
+    "edit.here_name_ar": "اسم المكان الجديد (بالعربية)",
+    "edit.here_kind": "نوع المكان",
+    "edit.here_provenance": "يُسجَّل إحداثيه على أنه نقرة منك على الخريطة، بدقة ±{precision} م عند هذا التكبير؛ "
+                            "كبّر الخريطة لنقرة أدق.",
+    "edit.here_create": "إضافة هذا المكان وفتح نموذج الحدث",
+    "edit.here_new_event": "حدث جديد هنا",
+    "edit.here_dismiss": "إغلاق",
+    "edit.pick_on_map": "تحديد الإحداثي بنقرة على الخريطة",
+    "edit.pick_on_map_help": "تضبط النقرة خطَّي العرض والطول أدناه، وتُسجَّل نقرةً منك على الخريطة بدقة مستوى "
+                             "التكبير الذي نقرت عنده. كبّر أولًا لنقطة دقيقة.",
+    "edit.saved": "حُفظ التغيير رقم {id}: {op} {table} {row_id}.",
+    "edit.conflict_kept": "ما أدخلته محفوظ في النموذج أدناه: ادمج التغييرين يدويًا ثم احفظ من جديد.",
+    "edit.current": "الحالي",
+    "edit.current_by": "الحالي (حفظه {who})",
+    "edit.column": "العمود",
+    "edit.yours": "ما أدخلته",
+    "edit.old": "القديم",
+    "edit.new": "الجديد",
+    "edit.rebase": "أبقِ ما أدخلته واحفظه فوق النسخة الحالية",
+    "edit.rebase_help": "الحفظ التالي يستبدل النسخة الحالية: ادمج أولًا.",
+    "edit.discard": "تجاهل ما أدخلته وحمّل النسخة الحالية",
+    "edit.place_ids_help": "اكتب اسمًا بالعربية أو الإنجليزية للبحث في المعجم الجغرافي؛ وبالترتيب للمسار.",
+    "edit.id_proposed": "مقترح، ويُجعل فريدًا عند الحفظ",
+    "edit.id_fixed": "ثابت",
+    "edit.reason": "سبب هذا التغيير (اختياري، يُحفظ في السجل)",
+    "edit.save": "حفظ",
+    "edit.add_events": "إضافة هذا الحدث",
+    "edit.add_claims": "إضافة هذا الادعاء",
+    "edit.add_sources": "إضافة هذا المصدر",
+    "edit.add_places": "إضافة هذا المكان",
+    "edit.add_stories": "إضافة هذه القصة",
+    "edit.add_story_steps": "إضافة هذه الخطوة",
+    "edit.gazetteer_search": "البحث في المعجم الجغرافي (بالعربية أو الإنجليزية)",
+    "edit.gazetteer_placeholder": "مثلًا: عين عيسى، Ain Issa، حميميم",
+    "edit.not_in_gazetteer": "غير موجود في المعجم الجغرافي: أضف المكان أولًا (تحرير السجل ← الأماكن).",
+    "edit.add_place_to_event": "إضافة {name} ({place_id})",
+    "edit.lookup": "البحث عن إحداثي (المعجم الجغرافي ثم GeoNames دون اتصال؛ بالعربية أو الإنجليزية)",
+    "edit.nothing_found": "لم يُعثر على شيء.",
+    "edit.use_candidate": "استخدام {what}",
+    "edit.off_nothing_deleted": "التحرير متوقف: لم يُحذف شيء.",
+    "edit.deleted": "حُذف {table} {row_id} (التغييرات {changes}). يمكن التراجع عنها من السجل.",
+    "edit.deleted_with_claims": "حُذف {table} {row_id} وادعاءاته ({n}) (التغييرات {changes}). يمكن التراجع عنها "
+                                "من السجل.",
+    "edit.delete_events": "حذف هذا الحدث…",
+    "edit.delete_claims": "حذف هذا الادعاء…",
+    "edit.delete_sources": "حذف هذا المصدر…",
+    "edit.delete_places": "حذف هذا المكان…",
+    "edit.event_has_claims": "لهذا الحدث ادعاءات ({n}). احذفها معه أو ألغِ: لا تُترك ادعاءات حدث تشير إلى لا "
+                             "شيء، ولا يُحذف شيء دون سؤال.",
+    "edit.delete_ask": "حذف {table} {row_id}؟ يحتفظ به السجل، ويعيده التراجع.",
+    "edit.delete": "حذف",
+    "edit.delete_event_and_claims": "حذف الحدث وادعاءاته ({n})",
+    "edit.off_nothing_reverted": "التحرير متوقف: لم يُتراجع عن شيء.",
+    "edit.reverted": "تم التراجع عن التغيير رقم {id} بالتغيير رقم {new}.",
+    "edit.no_history_imported": "هذه البيانات ملف مستورد: لا سجل لها.",
+    "edit.no_history_event": "لا تغييرات مسجّلة: هذا الحدث كما حُمّل.",
+    "edit.reverts": "يتراجع عن رقم {id}",
+    "edit.revert": "تراجع",
+    "edit.revert_help": "التراجع عن هذا التغيير بتغيير جديد؛ ويُرفض إن تغيّر الصف مرة أخرى منذ ذلك الحين.",
+    "edit.actions": "إجراءات السجل",
+    "edit.action_history": "السجل",
+    "edit.action_add_claim": "إضافة ادعاء",
+    "edit.action_edit": "تحرير",
+    "edit.add_claim_title": "إضافة ادعاء إلى هذا الحدث",
+    "edit.this_event": "هذا الحدث",
+    "edit.claim_option": "ادعاء: {claimant} {stance} ({id})",
+    "edit.what_to_edit": "ما الذي يُحرَّر",
+    "edit.pick_event_place": "اختيار مكان بنقرة على الخريطة",
+    "edit.no_place_near_click": "لا مكان في المعجم الجغرافي قرب النقرة: أضفه أولًا (جدول الأماكن، أو «حدث جديد "
+                                "هنا» على الخريطة).",
+    "edit.date_placeholder": "سنة-شهر-يوم (YYYY-MM-DD)",
 }
-
-CATALOGUE = {"en": EN, "ar": AR}
-
-
-def t(key: str, lang: str = "en", **values: object) -> str:
-    """The message ``key`` in ``lang`` (English for an unknown language), with ``values`` filled in.
-
-    A key missing from the catalogue raises KeyError: tests/test_i18n.py finds every key the code uses.
-    """
-    text = CATALOGUE.get(lang, EN)[key]
-    return text.format(**values) if values else text
