@@ -6,8 +6,8 @@ embeds them. Where they are not installed (Streamlit Community Cloud, or before 
 layer draws nothing and the map stays as it was, with a warning logged once, as for the other assets.
 
 Density: rivers and governorate lines at every zoom; governorate names from zoom 7 (Syria's) and 8 (the
-neighbours'), river names from zoom 7. The layer is built once per process per language and is identical
-on every rerun, as the base map must be.
+neighbours') to 10, river names from zoom 7; a name that would cover a town's or another is left out.
+The layer is built once per process per language and is identical on every rerun, as the base map must be.
 """
 
 from __future__ import annotations
@@ -88,13 +88,25 @@ class ContextLayer(MacroElement):
           }
           var labels = L.layerGroup(), govs = [], rivers = [];
           pane('cm-admin1', 205); pane('cm-rivers', 210); pane('cm-context-labels', 340);
+          // Names by zoom, none over a town's (the towns layer shares its boxes: map._cmTownBoxes) or over
+          // another: towns first, then rivers, then governorates.
           function draw() {
-            var z = map.getZoom();
+            var z = map.getZoom(), boxes = (map._cmTownBoxes || []).slice();
             labels.clearLayers();
-            govs.forEach(function (g) {
-              if (z >= (g.syria ? 7 : 8)) { labels.addLayer(g.marker); }
-            });
-            rivers.forEach(function (r) { if (z >= 7) { labels.addLayer(r); } });
+            function place(item) {
+              var p = map.latLngToLayerPoint(item.marker.getLatLng()), w = item.width / 2, h = item.lines * 7 + 2;
+              var box = [p.x - w, p.y - h, p.x + w, p.y + h];
+              if (boxes.some(function (b) {
+                return box[0] < b[2] && b[0] < box[2] && box[1] < b[3] && b[1] < box[3]; })) { return; }
+              boxes.push(box); labels.addLayer(item.marker);
+            }
+            if (z >= 7) { rivers.forEach(place); }
+            govs.forEach(function (g) { if (z >= (g.syria ? 7 : 8) && z <= 10) { place(g); } });
+          }
+          function item(latlng, cls, en, ar) {
+            return {marker: L.marker(latlng, {pane: 'cm-context-labels', interactive: false, keyboard: false,
+                                              icon: label(cls, en, ar)}),
+                    width: Math.max(en.length, (ar || '').length) * 6.8 + 8, lines: ar ? 2 : 1};
           }
           Promise.all([load({{ this.admin1_json }}, {{ this.admin1_url_json }}),
                        load({{ this.rivers_json }}, {{ this.rivers_url_json }})]).then(function (d) {
@@ -108,9 +120,9 @@ class ContextLayer(MacroElement):
               admin1.features.forEach(function (f) {
                 var p = f.properties;
                 if (!p.iso || !p.label) { return; }
-                var sy = p.country === 'SY';
-                govs.push({syria: sy, marker: L.marker([p.label[1], p.label[0]], {pane: 'cm-context-labels',
-                  interactive: false, keyboard: false, icon: label(sy ? 'cm-gov' : 'cm-gov cm-near', p.en, p.ar)})});
+                var sy = p.country === 'SY', g = item([p.label[1], p.label[0]], sy ? 'cm-gov' : 'cm-gov cm-near',
+                                                        p.en, p.ar);
+                g.syria = sy; govs.push(g);
               });
             }
             if (water) {
@@ -121,12 +133,11 @@ class ContextLayer(MacroElement):
               water.features.forEach(function (f) {
                 var p = f.properties;
                 if (p.label && p.en) {
-                  rivers.push(L.marker([p.label[1], p.label[0]], {pane: 'cm-context-labels', interactive: false,
-                    keyboard: false, icon: label('cm-river', p.en, p.ar)}));
+                  rivers.push(item([p.label[1], p.label[0]], 'cm-river', p.en, p.ar));
                 }
               });
             }
-            labels.addTo(map); map.on('zoomend', draw); draw();
+            labels.addTo(map); map.on('zoomend cmtowns', draw); draw();
             window.cmContext = {governorates: govs.length, rivers: rivers.length};
           });
         })();

@@ -47,6 +47,27 @@ def test_the_map_covers_most_of_the_screen_and_ends_inside_it(open_app, seed_ser
     assert app.page.evaluate("() => document.querySelector('[data-testid=stMain]').scrollTop") == 0
 
 
+@pytest.mark.parametrize(("width", "height"), [(1366, 768), (1920, 1080)])
+def test_a_story_step_keeps_the_map_the_page(open_app, seed_server, width, height):
+    app = open_at(open_app, seed_server, width, height, "?story=ain-issa&step=2")
+    bar = app.page.locator(".st-key-cm_story")
+    bar.get_by_role("button", name="Next").wait_for()
+    share, bottom, vp = map_share(app)
+    print(f"map share at {width}x{height} in a story step: {share:.1%}, bottom {bottom:.0f}")
+    assert share >= 0.50, f"the map covers {share:.1%} of the screen in a story step"
+    assert bottom <= vp["height"], f"the map's bottom edge is at {bottom:.0f}, below the {vp['height']} px screen"
+    assert app.page.evaluate("() => document.querySelector('[data-testid=stMain]').scrollTop") == 0
+    # The step's caption is shown whole, over the map's top-left corner: clear of the zoom buttons and of the
+    # event panel the step opened on the right.
+    caption = bar.locator(".cm-caption")
+    assert caption.inner_text().startswith("The claim:")
+    m, b, p = (x.bounding_box() for x in (app.page.locator(MAP_IFRAME), bar, app.page.locator(".st-key-cm_panel")))
+    assert m["y"] <= b["y"] and b["y"] + b["height"] <= m["y"] + m["height"] / 2, "the bar sits at the map's top"
+    assert b["x"] >= m["x"] + 50, "the bar covers the map's zoom buttons"
+    assert b["x"] + b["width"] <= p["x"], "the bar runs under the event panel"
+    assert caption.evaluate("e => e.scrollHeight <= e.clientHeight + 1"), "the caption is cut"
+
+
 def test_first_click_on_a_marker_at_1366_opens_its_ledger_beside_the_map(open_app, seed_server, seed):
     app = open_at(open_app, seed_server, 1366, 768)
     e = seed.events.set_index("event_id").loc["ain-issa-ied"]
