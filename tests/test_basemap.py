@@ -65,3 +65,21 @@ def test_the_export_embeds_the_governorates_and_rivers(seed):
     assert "/app/static/vendor/basemap/admin1" not in html  # a file opened from disk fetches nothing
     for name in ("Euphrates", "الفرات", "Deir ez-Zor", "دير الزور", "SY-HL"):
         assert json.dumps(name, ensure_ascii=False)[1:-1] in html or name in html, name
+
+
+def test_without_the_installed_files_the_map_still_renders_and_the_log_says_why(tmp_path, monkeypatch, caplog):
+    from conflictmap.maplayers import basemap
+
+    monkeypatch.setattr(assets, "DEFAULT_STATIC_DIR", tmp_path / "no-vendor")  # as on Streamlit Community Cloud
+    basemap.installed_context.cache_clear()
+    basemap.context_data.cache_clear()
+    try:
+        caplog.set_level("WARNING", logger="conflictmap.maplayers.basemap")
+        html = base_map("offline").get_root().render()
+        assert "cm-towns" in html                                    # the towns come from a Python package
+        assert f"/app/static/vendor/{ADMIN1_FILE}" not in html       # nothing fetched that is not there
+        warnings = [r.getMessage() for r in caplog.records if r.name == "conflictmap.maplayers.basemap"]
+        assert len(warnings) == 1 and "not installed" in warnings[0] and "assets install" in warnings[0]
+    finally:
+        basemap.installed_context.cache_clear()
+        basemap.context_data.cache_clear()
