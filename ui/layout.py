@@ -42,8 +42,10 @@ iframe[title="streamlit_folium.st_folium"] {{height: max(320px, calc(100vh - {of
             # Streamlit wraps the container in a box of its own, which would still take a gap in the flow.
             '.st-key-cm_map > [data-testid="stLayoutWrapper"]:has(> .st-key-cm_story) {display: contents;}\n')
     if story:
+        # Clear of the zoom buttons and of "Syria" / "Fit all" under them (wider in Arabic, and on a projector).
+        left = (92 if lang == "ar" else 66) + (8 if present else 0)
         css += f"""
-.st-key-cm_story {{top: 8px; left: {64 if present else 58}px; width: min(520px, 38vw);
+.st-key-cm_story {{top: 8px; left: {left}px; width: min(520px, calc(100% - {left}px - min(430px, 36vw) - 2.4rem));
   background: rgba(255,255,255,.95); padding: .35rem .6rem .45rem; border-radius: 8px;
   box-shadow: 0 1px 6px rgba(0,0,0,.3); gap: .3rem;}}
 .st-key-cm_story [data-testid="stHorizontalBlock"] {{gap: .4rem;}}
