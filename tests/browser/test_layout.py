@@ -180,6 +180,30 @@ def test_the_event_with_a_denial_is_on_the_map_and_a_click_shows_the_denial(open
     assert "Denies" in sdf.inner_text()
 
 
+LABEL_UNDER_MARKERS = """(map, L, name) => {
+    const label = [...document.querySelectorAll('.cm-town div')].find(d => d.textContent.startsWith(name));
+    if (!label) { return null; }
+    const r = label.getBoundingClientRect(), hits = [];
+    map.eachLayer(l => { if (l instanceof L.CircleMarker && l.options.className === 'cm-event') {
+        const p = map.latLngToContainerPoint(l.getLatLng()), k = l.options.radius;
+        if (p.x + k > r.left && p.x - k < r.right && p.y + k > r.top && p.y - k < r.bottom) {
+            hits.push(l.feature.properties.id); } } });
+    return hits; }"""
+
+
+@pytest.mark.parametrize(("town", "zoom"), [("Damascus", 6), ("Damascus", 8), ("Latakia", 6), ("Latakia", 7)])
+def test_a_town_name_is_never_under_the_markers_fanned_out_around_it(open_app, seed_server, seed, town, zoom):
+    app = open_at(open_app, seed_server, 1366, 768)
+    p = {"Damascus": (33.5102, 36.2913), "Latakia": (35.5, 36.0)}[town]
+    app.map_eval("(map, L, a) => { map.setView(a[0], a[1], {animate: false}); }", [list(p), zoom])
+    app.wait_idle()
+    app.wait_map()
+    app.page.wait_for_timeout(300)  # the towns follow the event layer after a short delay
+    hits = app.map_eval(LABEL_UNDER_MARKERS, town)
+    assert hits is not None, f"{town}'s name is not on the map at zoom {zoom}"
+    assert hits == [], f"{town}'s name lies under {hits}"
+
+
 def test_timeline_plays_the_window_through_time_and_stops(open_app, seed_server):
     app = open_at(open_app, seed_server, 1366, 768)
     timeline = app.page.frame_locator(TIMELINE_IFRAME)
