@@ -124,6 +124,7 @@ def pick_story(key: str) -> None:
 # browser first: its iframe, Leaflet and the events load while the rest of the page is still being drawn.
 header = st.container()
 left = st.container(key="cm_map")
+story_bar = left.container(key="cm_story")  # a story's steps and caption, over the map (ui.layout.page_css)
 # The event panel floats over the map's right-hand side (ui.layout.page_css): it never pushes the map down.
 right = st.container(key="cm_panel")
 story_on = bool(ss.get("story"))
@@ -219,20 +220,21 @@ with header:
         story = ss["story"]
         step = int(ss.get("story_step") or 1)
         n = lengths[story]
-        s_cols = st.columns([1, 1, 1, 1, 7], vertical_alignment="center")
-        s_cols[0].button(t("map.back"), icon=":material/arrow_back:", disabled=step <= 1, shortcut="Left",
-                         on_click=ui.go_to_step, args=(data, story, step - 1), width="stretch",
-                         help=t("map.back_help"))
-        s_cols[1].markdown(f"**{t('map.step', step=step, n=n)}**")
-        s_cols[2].button(t("map.next"), icon=":material/arrow_forward:", disabled=step >= n, shortcut="Right",
-                         on_click=ui.go_to_step, args=(data, story, step + 1), width="stretch",
-                         help=t("map.next_help"))
-        s_cols[3].button(t("map.close"), on_click=ui.leave_story, width="stretch")
-        sv = step_view(data, story, step)
-        en = f'<p class="cm-caption" style="font-size:1.1em;margin:0">{ui.escape(sv.caption_en)}</p>'
-        ar = (f'<p class="cm-caption-ar" dir="rtl" lang="ar" style="font-size:1.1em;text-align:right;'
-              f'margin:0">{ui.escape(sv.caption_ar)}</p>') if sv.caption_ar else ""
-        with s_cols[4]:
+        # The story's bar floats over the map's top-left corner (ui.layout.page_css): the map keeps its height.
+        with story_bar:
+            s_cols = st.columns([1.2, 1, 1.2, 1], vertical_alignment="center")
+            s_cols[0].button(t("map.back"), icon=":material/arrow_back:", disabled=step <= 1, shortcut="Left",
+                             on_click=ui.go_to_step, args=(data, story, step - 1), width="stretch",
+                             help=t("map.back_help"))
+            s_cols[1].markdown(f"**{t('map.step', step=step, n=n)}**")
+            s_cols[2].button(t("map.next"), icon=":material/arrow_forward:", disabled=step >= n, shortcut="Right",
+                             on_click=ui.go_to_step, args=(data, story, step + 1), width="stretch",
+                             help=t("map.next_help"))
+            s_cols[3].button(t("map.close"), on_click=ui.leave_story, width="stretch")
+            sv = step_view(data, story, step)
+            en = f'<p class="cm-caption" style="font-size:1.05em;margin:0">{ui.escape(sv.caption_en)}</p>'
+            ar = (f'<p class="cm-caption-ar" dir="rtl" lang="ar" style="font-size:1.05em;text-align:right;'
+                  f'margin:0">{ui.escape(sv.caption_ar)}</p>') if sv.caption_ar else ""
             st.html(ar if lang == "ar" and ar else en)
 
 with right:

