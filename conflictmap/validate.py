@@ -39,8 +39,7 @@ def _convert_column(df: pd.DataFrame, col: Column, label: str, issues: list[RowI
     if col.required:
         _flag(issues, bad, label, df, blank, col.name, "required value is blank")
     if col.kind == "date":
-        folded = s.map(fold_digits) if not s.str.isascii().all() else s
-        out = pd.to_datetime(folded, format="%Y-%m-%d", errors="coerce")
+        out = _dates(s, blank)
         _flag(issues, bad, label, df, out.isna() & ~blank, col.name, "not a date in YYYY-MM-DD form")
         return out
     if col.kind in ("int", "float"):
@@ -68,6 +67,25 @@ def _convert_column(df: pd.DataFrame, col: Column, label: str, issues: list[RowI
         _flag(issues, bad, label, df, ~blank & ~s.isin(col.choices), col.name,
               f"must be one of: {', '.join(map(str, col.choices))}")
     return s
+
+
+def _dates(s: pd.Series, blank: pd.Series) -> pd.Series:
+    """``YYYY-MM-DD`` text to datetime64[us] (NaT where blank or not a date); Arabic-Indic digits folded.
+
+    Arrow reads the column when every non-blank value is a valid date written exactly so (imports:
+    every value); otherwise pandas does, as before, and sets the others to NaT.
+    """
+    folded = s.map(fold_digits) if not s.str.isascii().all() else s
+    if not blank.all():
+        arr = pa.array(folded)
+        try:
+            days = pc.cast(pc.if_else(pc.equal(arr, ""), pa.scalar(None, arr.type), arr), pa.date32())
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            pass
+        else:
+            return pd.Series(days.cast(pa.timestamp("us")).to_numpy(zero_copy_only=False), index=s.index,
+                             dtype="datetime64[us]")
+    return pd.to_datetime(folded, format="%Y-%m-%d", errors="coerce")
 
 
 def _numbers(s: pd.Series, blank: pd.Series) -> pd.Series:
