@@ -7,6 +7,7 @@ import pandas as pd
 
 from .. import schema
 from ..model import RowIssue
+from ..validate import duplicated
 from ._common import (
     Converted,
     Problems,
@@ -63,7 +64,7 @@ def convert(raw: pd.DataFrame, name: str, encoding: str, issues: list[RowIssue])
 
     event_id = raw["event_id_cnty"]
     p.flag(event_id == "", "event_id_cnty", "blank; every event needs an id")
-    p.flag((event_id != "") & event_id.duplicated(keep="first"), "event_id_cnty",
+    p.flag((event_id != "") & duplicated(raw, ["event_id_cnty"]), "event_id_cnty",
            "duplicate event_id_cnty; the first row with it was kept")
 
     coded = parse_iso_dates(raw["event_date"])
