@@ -10,12 +10,13 @@ Each repeat runs, one after the other, in fresh processes:
 
 - ``python -c "import pandas; pandas.read_csv(FILE)"`` (the bare read), and
 - ``python -m conflictmap import FILE --out DIR --force`` with an empty
-  ``CONFLICTMAP_CACHE`` (a cold import: parse, map, validate, assemble, write the
-  Parquet cache and the four CSV tables).
+  ``CONFLICTMAP_CACHE`` (parse, map, validate, the cross-table checks and the
+  four CSV tables; the command writes no Parquet cache, which only the app reads).
 
 It prints wall and CPU seconds (user + system, all threads) of both commands,
-the read_csv call alone as timed inside its process, and the ratios of the
-medians. Both commands pay for starting Python and importing pandas, so the
+the read_csv call alone as timed inside its process, the ratios of the
+medians, whether each meets the 4x target, and a last ``IMPORT RATIO`` line with
+the figure and the load average. Both commands pay for starting Python and importing pandas, so the
 command-to-command ratio compares like with like; the ratio to the read_csv call
 alone is printed too. The machine may be shared: CPU seconds move less than wall
 time when other jobs compete for the cores. Not part of CI.
@@ -40,6 +41,7 @@ sys.path.insert(0, str(HERE))
 import generate  # noqa: E402
 
 TIMEOUT = 900  # seconds for one command; nothing here should come near it
+TARGET = 4.0  # issue 16: the import in at most 4x the time of the bare read
 READ = ("import sys, time, pandas\n"
         "t = time.perf_counter(); pandas.read_csv(sys.argv[1]); print(time.perf_counter() - t)\n")
 
@@ -75,7 +77,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"writing {path} ...", flush=True)
         generate.write_csv(path, args.events, per_event_locations=True)
     print(f"file: {path} ({path.stat().st_size / 1e6:.0f} MB, {args.events:,} events, one location each)")
-    print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    before_load = os.getloadavg()
+    print(f"load average before: {' '.join(f'{x:.2f}' for x in before_load)}")
 
     py = sys.executable
     read_wall, read_cpu, read_call, imp_wall, imp_cpu = [], [], [], [], []
@@ -106,11 +109,21 @@ def main(argv: list[str] | None = None) -> int:
     print(f"conflictmap import, wall         {summary(imp_wall)}")
     print(f"conflictmap import, CPU          {summary(imp_cpu)}")
     print()
-    ratio = med(imp_wall) / med(read_wall)
-    print(f"ratio import / read_csv, command to command (median wall): {ratio:.1f}x  (target <= 4x: "
-          f"{'met' if ratio <= 4 else 'NOT met'})")
-    print(f"ratio import / read_csv, command to command (median CPU):  {med(imp_cpu) / med(read_cpu):.1f}x")
+    wall_ratio, cpu_ratio = med(imp_wall) / med(read_wall), med(imp_cpu) / med(read_cpu)
+    best_wall = min(w / r for w, r in zip(imp_wall, read_wall, strict=True))  # pairs run back to back
+
+    def verdict(ratio: float) -> str:
+        return "met" if ratio <= TARGET else "NOT met"
+
+    print(f"ratio import / read_csv, command to command (median wall): {wall_ratio:.1f}x  "
+          f"(target <= {TARGET:g}x: {verdict(wall_ratio)})")
+    print(f"ratio import / read_csv, command to command (median CPU):  {cpu_ratio:.1f}x  "
+          f"(target <= {TARGET:g}x: {verdict(cpu_ratio)})")
+    print(f"ratio import / read_csv, best back-to-back pair (wall):     {best_wall:.1f}x")
     print(f"ratio import command / the read_csv call alone (median wall): {med(imp_wall) / med(read_call):.1f}x")
+    print(f"IMPORT RATIO {wall_ratio:.1f}x wall, {cpu_ratio:.1f}x CPU (medians of {args.repeats}); 4x target "
+          f"{verdict(wall_ratio)} by wall, {verdict(cpu_ratio)} by CPU; load average "
+          f"{before_load[0]:.2f} before, {os.getloadavg()[0]:.2f} after")
     return 0
 
 

@@ -336,7 +336,13 @@ def cmd_import(args) -> int:
 
     try:
         importers.check_out_dir(args.out, force=args.force)
-        data = load_dataset(args.file)  # an export, or a directory of our own tables
+        # An export (read without the app's Parquet cache and derived columns), or a directory of our own tables.
+        path = Path(args.file)
+        if path.is_file():
+            importers.tune_memory_for_one_import()  # this process imports one file and exits
+            data = importers.import_for_writing(path)
+        else:
+            data = load_dataset(path)
         importers.write_tables(data, args.out, force=args.force)
     except (DataError, OSError) as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -39,16 +39,15 @@ def _convert_column(df: pd.DataFrame, col: Column, label: str, issues: list[RowI
     if col.required:
         _flag(issues, bad, label, df, blank, col.name, "required value is blank")
     if col.kind == "date":
-        folded = s.map(fold_digits) if not s.str.isascii().all() else s
-        out = pd.to_datetime(folded, format="%Y-%m-%d", errors="coerce")
+        out = _dates(s, blank)
         _flag(issues, bad, label, df, out.isna() & ~blank, col.name, "not a date in YYYY-MM-DD form")
         return out
     if col.kind in ("int", "float"):
-        digits = s if s.str.isascii().all() else s.map(fold_digits)
-        out = pd.to_numeric(digits.str.replace(",", "", regex=False), errors="coerce")
+        out = _numbers(s, blank)
         _flag(issues, bad, label, df, out.isna() & ~blank, col.name, f"not a number ({col.kind})")
         if col.kind == "int":
-            _flag(issues, bad, label, df, out.notna() & (out % 1 != 0), col.name, "not a whole number")
+            _flag(issues, bad, label, df, out.notna() & (np.mod(out.to_numpy(), 1) != 0), col.name,
+                  "not a whole number")
         if col.min is not None:
             _flag(issues, bad, label, df, out < col.min, col.name, f"below the minimum {col.min:g}")
         if col.max is not None:
@@ -70,13 +69,62 @@ def _convert_column(df: pd.DataFrame, col: Column, label: str, issues: list[RowI
     return s
 
 
+def _dates(s: pd.Series, blank: pd.Series) -> pd.Series:
+    """``YYYY-MM-DD`` text to datetime64[us] (NaT where blank or not a date); Arabic-Indic digits folded.
+
+    Arrow reads the column when every non-blank value is a valid date written exactly so (imports:
+    every value); otherwise pandas does, as before, and sets the others to NaT.
+    """
+    folded = s.map(fold_digits) if not s.str.isascii().all() else s
+    if not blank.all():
+        arr = pa.array(folded)
+        try:
+            days = pc.cast(pc.if_else(pc.equal(arr, ""), pa.scalar(None, arr.type), arr), pa.date32())
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            pass
+        else:
+            return pd.Series(days.cast(pa.timestamp("us")).to_numpy(zero_copy_only=False), index=s.index,
+                             dtype="datetime64[us]")
+    return pd.to_datetime(folded, format="%Y-%m-%d", errors="coerce")
+
+
+def _numbers(s: pd.Series, blank: pd.Series) -> pd.Series:
+    """Text to float64 (NaN where blank or not a number); Arabic-Indic digits folded, thousands commas dropped.
+
+    Parsed by Arrow when every non-blank value is a plain number (imports: every value), else by pandas,
+    which sets the unparseable ones to NaN. An all-blank column (an import's optional ids) is not parsed.
+    """
+    if blank.all():
+        return pd.Series(np.nan, index=s.index, dtype="float64")
+    digits = s if s.str.isascii().all() else s.map(fold_digits)
+    arr = pa.array(digits)
+    arr = pc.replace_substring(arr, ",", "")
+    try:
+        values = pc.cast(pc.if_else(pc.equal(arr, ""), pa.scalar(None, arr.type), arr), pa.float64())
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return pd.to_numeric(digits.str.replace(",", "", regex=False), errors="coerce").astype("float64")
+    return pd.Series(values.to_numpy(zero_copy_only=False), index=s.index, dtype="float64")
+
+
+def duplicated(df: pd.DataFrame, keys: list[str]) -> pd.Series:
+    """``df.duplicated(subset=keys, keep="first")``; one Arrow count first when the key is one column.
+
+    Ids are nearly always unique, and counting the distinct ones is far cheaper than pandas' factorize.
+    """
+    if len(keys) == 1 and len(df):
+        arr = pa.array(df[keys[0]])
+        if pc.count_distinct(arr, mode="all").as_py() == len(arr):
+            return pd.Series(False, index=df.index)
+    return df.duplicated(subset=keys, keep="first")
+
+
 def validate_table(df: pd.DataFrame, table: Table, label: str, issues: list[RowIssue]) -> pd.DataFrame:
     """Type every column, flag bad cells, and drop the rows that have any error."""
     bad: dict[int, bool] = {}
     typed = {col.name: _convert_column(df, col, label, issues, bad) for col in table.columns}
     out = pd.DataFrame(typed, index=df.index)
     keys = table.key_columns
-    dup = out.duplicated(subset=keys, keep="first") & (out[keys[-1]].astype(str) != "")
+    dup = duplicated(out, keys) & (out[keys[-1]].astype(str) != "")
     _flag(issues, bad, label, df, dup, keys[-1], f"duplicate {' + '.join(keys)}; the first row with it was kept")
     if bad:
         out = out.drop(index=list(bad))
@@ -124,8 +172,13 @@ def check_refs(df: pd.DataFrame, column: str, valid: pd.Series, label: str, targ
 
 def assemble(events: pd.DataFrame, claims: pd.DataFrame, sources: pd.DataFrame, places: pd.DataFrame,
              issues: list[RowIssue], data_dir: Path | None = None, *, stories: pd.DataFrame | None = None,
-             story_steps: pd.DataFrame | None = None) -> Dataset:
-    """Cross-table checks and derived columns; shared by the CSV loader and the importers."""
+             story_steps: pd.DataFrame | None = None, derive: bool = True) -> Dataset:
+    """Cross-table checks and derived columns; shared by the CSV loader and the importers.
+
+    With ``derive=False`` the events only get sorted (and their ``row``), without the derived columns
+    (``place_list``, ``lat``/``lon``, ``coord_precision_m``, ``status``): enough to write the tables out
+    (``python -m conflictmap import``), not to show them.
+    """
     ev_label, cl_label = schema.EVENTS.path, schema.CLAIMS.path
 
     # Rules across fields.
@@ -153,7 +206,10 @@ def assemble(events: pd.DataFrame, claims: pd.DataFrame, sources: pd.DataFrame, 
     claims = check_refs(claims, "event_id", events["event_id"], cl_label, "event", issues)
     claims = check_refs(claims, "source_id", sources["source_id"], cl_label, "source", issues)
 
-    events = _derive_event_columns(events, places, claims)
+    if derive:
+        events = _derive_event_columns(events, places, claims)
+    else:
+        events = _sorted_events(events.reset_index(names="row"))
     extra = {}
     if stories is not None and story_steps is not None:
         steps_label = schema.STORY_STEPS.path
@@ -214,5 +270,8 @@ def _derive_event_columns(events: pd.DataFrame, places: pd.DataFrame, claims: pd
         events["lon"] = pd.Series(dtype=float)
         events["coord_precision_m"] = pd.Series(dtype="Float64")
     events["status"] = derive_status(events["event_id"], claims)
-    events = events.sort_values(["date_start", "event_id"], kind="stable").reset_index(drop=True)
-    return events
+    return _sorted_events(events)
+
+
+def _sorted_events(events: pd.DataFrame) -> pd.DataFrame:
+    return events.sort_values(["date_start", "event_id"], kind="stable").reset_index(drop=True)

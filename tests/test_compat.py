@@ -49,3 +49,15 @@ def test_st_folium_still_keeps_the_state_quiet_open_writes():
     assert len(keys) >= 12
     missing = sorted(k for k in keys if k not in bundle)
     assert missing == [], f"st_folium no longer sends {missing}"
+
+
+def test_session_state_still_holds_undecoded_widget_states_by_element_id():
+    # sent_widget_states reads SessionState._new_widget_state.states (Serialized protos until a widget decodes
+    # them); tests/test_urlstate.py plays a reconnect through it.
+    from streamlit.runtime.state.common import user_key_from_element_id
+    from streamlit.runtime.state.session_state import Serialized, SessionState, WStates
+
+    assert "_new_widget_state" in SessionState.__annotations__
+    assert "states" in WStates.__dataclass_fields__ and "value" in Serialized.__dataclass_fields__
+    assert user_key_from_element_id("$$ID-0123abcd-f_dates") == "f_dates"
+    assert ui.compat.sent_widget_states() == {}  # outside a script run: nothing, and no error

@@ -13,6 +13,10 @@ in requirements.txt for the same reason.
 3. st_folium 0.27's frontend state (:class:`QuietOpen`): ``window.__GLOBAL_DATA__.previous_data`` and the
    keys of the value it sends. Recording the opening value as already sent is the only way to stop the
    map reporting the view the app just gave it.
+4. ``SessionState._new_widget_state`` (:func:`sent_widget_states`): a browser that reconnects to a fresh
+   session (its server process died; a replica behind the proxy took over) sends the values its widgets
+   show, but Streamlit decodes them only when the widget is drawn. The link's view must not be applied
+   over them (ui/urlstate.py), and that is decided before any widget is drawn.
 """
 
 from __future__ import annotations
@@ -114,3 +118,31 @@ class QuietOpen(MacroElement):
     def __init__(self) -> None:
         super().__init__()
         self._name = "QuietOpen"
+
+
+def sent_widget_states() -> dict:
+    """(Item 4.) The widget values the browser sent for this run that no widget has decoded yet, by widget key.
+
+    ``{key: WidgetState proto}`` for keyed widgets only. Empty when Streamlit no longer keeps them where this
+    looks (a warning is logged once): the caller then behaves as on a first page open.
+    """
+    from streamlit.proto.WidgetStates_pb2 import WidgetState
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+    from streamlit.runtime.state.common import is_element_id, user_key_from_element_id
+
+    ctx = get_script_run_ctx(suppress_warning=True)
+    try:
+        states = object.__getattribute__(ctx.session_state, "_state")._new_widget_state.states
+    except AttributeError:
+        if ctx is not None and not getattr(sent_widget_states, "warned", False):
+            sent_widget_states.warned = True
+            log.warning("sent_widget_states: this Streamlit keeps widget states elsewhere; a reconnecting "
+                        "browser's widget values lose to the link on its first run")
+        return {}
+    out = {}
+    for wid, held in list(states.items()):
+        proto = getattr(held, "value", None)  # Serialized(proto) until decoded; Value(python value) after
+        key = user_key_from_element_id(wid) if is_element_id(wid) else None
+        if key and isinstance(proto, WidgetState):
+            out[key] = proto
+    return out

@@ -8,12 +8,15 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 import streamlit as st
 
 from conflictmap.geo import SYRIA_CENTER, SYRIA_ZOOM
+from conflictmap.i18n import LANGS
+from conflictmap.i18n import t as catalogue_text
 from conflictmap.maplayers import BASEMAPS
 from conflictmap.model import Dataset
 from conflictmap.select import Filters, facets
 from conflictmap.stories import story_lengths
 from conflictmap.viewstate import ViewState, from_query, to_query
 
+from .compat import sent_widget_states
 from .i18n import t
 from .mapglue import move_view
 from .stories import go_to_step
@@ -31,8 +34,54 @@ def _clamp_dates(data: Dataset, d_from: dt.date | None, d_to: dt.date | None) ->
     return (a, b) if a <= b else None
 
 
+_EPOCH = dt.datetime(1970, 1, 1)
+
+
+def _decoded(key: str, proto, data: Dataset) -> object:
+    """A filter widget's value as the browser sent it (see :func:`sent_filters`); None if it cannot be read."""
+    kind = proto.WhichOneof("value")
+    if key == "f_dates" and kind == "double_array_value" and len(proto.double_array_value.data) == 2:
+        # The date slider sends microseconds since the epoch, in UTC (Streamlit's SliderSerde).
+        a, b = ((_EPOCH + dt.timedelta(microseconds=int(x))).date() for x in proto.double_array_value.data)
+        return _clamp_dates(data, a, b)
+    if key == "f_text" and kind == "string_value":
+        return proto.string_value
+    if key in ("f_types", "f_status", "f_actors") and kind == "string_array_value":
+        labels = list(proto.string_array_value.data)
+        if key == "f_status":  # the multiselect sends each option's label, in the language shown
+            names = {catalogue_text(f"status.{s}", lg): s for s in facets(data).statuses for lg in LANGS}
+            labels = [names.get(x, x) for x in labels]
+        return labels
+    return None
+
+
+def sent_filters(data: Dataset) -> dict[str, object]:
+    """Filter values the browser sent with this run that differ from the filters' defaults, by widget key.
+
+    On a page's first open there are none: the browser has drawn no widget yet. A browser that reconnects
+    to a fresh session (its replica died, the proxy sent it to another) sends what its widgets show, and
+    the last change the user made is among them: the address bar has not caught up with it yet (the old
+    session would have rewritten it at the end of that run). A value equal to the default tells nothing
+    the link does not, so it is left out and the link decides.
+    """
+    if data.events.empty:
+        return {}
+    defaults = {"f_dates": _clamp_dates(data, dt.date.min, dt.date.max), "f_types": [], "f_status": [],
+                "f_actors": [], "f_text": ""}
+    out = {}
+    for key, proto in sent_widget_states().items():
+        if key in defaults:
+            value = _decoded(key, proto, data)
+            if value is not None and value != defaults[key]:
+                out[key] = value
+    return out
+
+
 def apply_url_state(data: Dataset) -> None:
-    """Once per session, before any widget is drawn: restore the view a shared link describes."""
+    """Once per session, before any widget is drawn: restore the view a shared link describes.
+
+    A filter value the browser sent with this first run (:func:`sent_filters`) wins over the link's.
+    """
     if st.session_state.get("_url_applied"):
         return
     st.session_state["_url_applied"] = True
@@ -40,13 +89,17 @@ def apply_url_state(data: Dataset) -> None:
     ss = st.session_state
     if v.story and v.step:
         go_to_step(data, v.story, v.step)
+    sent = sent_filters(data)
     window = _clamp_dates(data, v.date_from, v.date_to)
-    if window:
+    if "f_dates" in sent:
+        ss["_keep_f_dates"] = sent["f_dates"]
+    elif window:
         ss["_keep_f_dates"] = window
     elif v.date_from or v.date_to:
         notices.append(t("url.window_ignored", v.lang))
     for key, value in (("f_types", list(v.event_types)), ("f_status", list(v.statuses)),
                        ("f_actors", list(v.actors)), ("f_text", v.text)):
+        value = sent.get(key, value)
         if value:
             ss[f"_keep_{key}"] = value
     if v.event:

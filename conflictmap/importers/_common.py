@@ -8,6 +8,7 @@ claimant names), never over every row of a 200,000-row export.
 from __future__ import annotations
 
 import csv
+import ctypes
 import hashlib
 import io
 import re
@@ -51,6 +52,29 @@ class Converted:
     sources: pd.DataFrame
     places: pd.DataFrame
     issues: list[RowIssue] = field(default_factory=list)
+
+
+# --- memory --------------------------------------------------------------------------------
+
+def tune_memory_for_one_import() -> None:
+    """For a process that imports one file and exits (``python -m conflictmap import``): keep freed memory.
+
+    Columns of a 200,000-row export are tens of MB each, and every step allocates new ones. By default
+    glibc's malloc hands such blocks straight back to the kernel (mmap/munmap, heap trimming) and
+    pyarrow's mimalloc purges its pages, so each new column is faulted in again, page by page: about
+    3.5 of 10 CPU-seconds of an import were the kernel's. Here malloc keeps what it frees (up to the
+    process's peak, which it reaches anyway) and Arrow allocates through malloc too: ~1.3 s of system
+    time. Not for a long-running server, whose memory would then never shrink after a big import.
+    """
+    pa.set_memory_pool(pa.system_memory_pool())
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+        mallopt = libc.mallopt
+    except (OSError, AttributeError):  # not glibc: nothing to tune
+        return
+    mallopt(-1, 1 << 30)   # M_TRIM_THRESHOLD: trim the heap only beyond 1 GB free at its top
+    mallopt(-2, 64 << 20)  # M_TOP_PAD: grow the heap 64 MB at a time
+    mallopt(-3, 32 << 20)  # M_MMAP_THRESHOLD: blocks up to 32 MB (glibc's maximum) come from the heap
 
 
 # --- reading ---------------------------------------------------------------------------
@@ -98,7 +122,10 @@ def read_text_columns(raw: bytes, header: list[str], name: str, issues: list[Row
             pa.BufferReader(raw),
             # One thread: with values that may hold line breaks, pyarrow's threaded reader took 2-3x the
             # CPU and more wall time than one thread for a 124 MB export on this 2-core machine.
-            read_options=pacsv.ReadOptions(column_names=generated, skip_rows=1, use_threads=False),
+            # 16 MB blocks, not 1 MB: a sixteenth of the chunks per column for the steps that walk them one by
+            # one in Python (the whitespace check below made 3,700 calls for a 124 MB export, ~0.3 CPU-s).
+            read_options=pacsv.ReadOptions(column_names=generated, skip_rows=1, use_threads=False,
+                                           block_size=16 << 20),
             parse_options=pacsv.ParseOptions(newlines_in_values=True, ignore_empty_lines=False,
                                              invalid_row_handler=on_invalid),
             convert_options=pacsv.ConvertOptions(column_types=dict.fromkeys(generated, pa.string()),
@@ -326,7 +353,10 @@ def int_text(v: pd.Series) -> pd.Series:
 
 def labelled(label: str, s: pd.Series) -> pd.Series:
     """``label + value`` where the value is not blank, else ""."""
-    return (label + s).where(s != "", "")
+    arr = to_arrow(s)
+    empty = pa.scalar("", pa.large_string())
+    joined = pc.binary_join_element_wise(pa.scalar(label, pa.large_string()), arr, empty)
+    return from_arrow(pc.if_else(pc.equal(arr, empty), empty, joined), s.index)
 
 
 def join_notes(parts: list[pd.Series], sep: str = "; ") -> pd.Series:

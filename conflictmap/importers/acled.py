@@ -7,6 +7,7 @@ import pandas as pd
 
 from .. import schema
 from ..model import RowIssue
+from ..validate import duplicated
 from ._common import (
     Converted,
     Problems,
@@ -15,6 +16,7 @@ from ._common import (
     check_count,
     claimant_kinds,
     code,
+    concat,
     country_codes,
     iso_text,
     join_notes,
@@ -62,7 +64,7 @@ def convert(raw: pd.DataFrame, name: str, encoding: str, issues: list[RowIssue])
 
     event_id = raw["event_id_cnty"]
     p.flag(event_id == "", "event_id_cnty", "blank; every event needs an id")
-    p.flag((event_id != "") & event_id.duplicated(keep="first"), "event_id_cnty",
+    p.flag((event_id != "") & duplicated(raw, ["event_id_cnty"]), "event_id_cnty",
            "duplicate event_id_cnty; the first row with it was kept")
 
     coded = parse_iso_dates(raw["event_date"])
@@ -78,7 +80,7 @@ def convert(raw: pd.DataFrame, name: str, encoding: str, issues: list[RowIssue])
     known_type = etype.isin(schema.ACLED_TAXONOMY)
     p.flag(~known_type, "event_type", f"not an ACLED event type (expected one of: {', '.join(schema.EVENT_TYPES)})")
     pairs = {f"{t}|{s}" for t, subs in schema.ACLED_TAXONOMY.items() for s in subs}
-    wrong_sub = (known_type & ~(etype + "|" + sub).isin(pairs)).to_numpy()
+    wrong_sub = (known_type & ~concat([etype, sub], "|").isin(pairs)).to_numpy()
     message = np.full(len(raw), "", dtype=object)
     message[wrong_sub] = ("is not a sub-event type of " + etype[wrong_sub].map(repr)).to_numpy()
     p.flag(wrong_sub, "sub_event_type", message)
@@ -94,9 +96,11 @@ def convert(raw: pd.DataFrame, name: str, encoding: str, issues: list[RowIssue])
 
     # --- the usable rows ---
     good = ~p.bad
-    g = raw[good]
-    coded, time_prec, geo_prec = coded[good], time_prec[good], geo_prec[good]
-    lat, lon, deaths = lat[good], lon[good], deaths[good]
+    g = raw
+    if not good.all():  # a copy of every column: only when some row has to go
+        g = raw[good]
+        coded, time_prec, geo_prec = coded[good], time_prec[good], geo_prec[good]
+        lat, lon, deaths = lat[good], lon[good], deaths[good]
 
     week = (time_prec == "2").to_numpy()
     month = (time_prec == "3").to_numpy()
@@ -137,7 +141,7 @@ def convert(raw: pd.DataFrame, name: str, encoding: str, issues: list[RowIssue])
         "date_end": iso_text(end),
         "date_precision": time_prec.map(DATE_PRECISION),
         "date_inferred": "false",
-        "title_en": g["sub_event_type"] + geo_prec.map(TITLE_LINK) + g["location"],
+        "title_en": concat([g["sub_event_type"], geo_prec.map(TITLE_LINK).astype(str), g["location"]], ""),
         "summary_en": g["notes"],
         "event_type": g["event_type"],
         "sub_event_type": g["sub_event_type"],
@@ -157,7 +161,7 @@ def convert(raw: pd.DataFrame, name: str, encoding: str, issues: list[RowIssue])
     claim_no = names.groupby(level=0).cumcount() + 1
     precision = time_prec.map(DATE_PRECISION)
     claims = table_frame(schema.CLAIMS, {
-        "claim_id": g["event_id_cnty"].loc[rows] + "-c" + claim_no.astype(str),
+        "claim_id": concat([g["event_id_cnty"].loc[rows], claim_no.astype(str)], "-c"),
         "event_id": g["event_id_cnty"].loc[rows],
         "claimant": names,
         "claimant_kind": claimant_kinds(names),

@@ -1,5 +1,6 @@
 """Two replicas behind nginx (deploy/run-replicas.sh): each visitor stays on one replica, and a visitor whose
-replica is killed reconnects through the proxy to the other with the view their link holds.
+replica is killed reconnects through the proxy to the other with the view their link holds, and their first
+move after that (the new session's first run) sticks instead of being undone by the link.
 
 The deployment is the shipped launcher, run as a subprocess exactly as docs/deploy.md runs it; the test reads
 the lines it prints (proxy URL, each replica's port and pid, nginx's access log). Which replica serves a
@@ -179,26 +180,42 @@ def test_a_visitor_whose_replica_dies_reconnects_to_the_other_with_the_view_of_t
         "nothing is served by the killed replica"
 
     # The page still shows the old replica's last run; the other replica holds a fresh session, which knows
-    # only what the browser sends it: the address bar and the widgets' values. The visitor reruns the page
-    # (the "r" key, as Streamlit's menu says) and sees the view of the link again, drawn by the other replica.
+    # only what the browser sends it: the address bar and the widgets' values. The visitor's first move after
+    # the failover (the window's end a day back) is that session's first run, and it must stick: the widget's
+    # new value wins over the address bar, which still says to=2018-06-30 (ui/urlstate.py, sent_filters).
+    moved = (dt.date.fromisoformat(FROM), dt.date.fromisoformat(TO) - dt.timedelta(days=1))
+    app.date_thumb("end").focus()
+    since = app.runs()
+    page.keyboard.press("ArrowLeft")
+    app.wait_rerun(since)
+    app.wait_map()
+    app.ledger().wait_for()
+    app.wait_idle()
+    page.wait_for_timeout(1000)  # a run that would put the link's window back has had time to start
+    app.wait_idle()
+    assert app.date_window() == moved, "the first move after the failover was undone by the link"
+    assert "to=2018-06-29" in page.url and f"event={AIN_ISSA}" in page.url
+    assert app.ledger().inner_text() == before["ledger"], "the rest of the link's view came back"
+    moved_count = app.shown_counts()
+    # The visitor reruns the page (the "r" key, as Streamlit's menu says): the moved window stays.
     page.evaluate("() => document.activeElement && document.activeElement.blur()")
     since = app.runs()
     page.keyboard.press("r")
+    app.wait_rerun(since)
+    app.wait_map()
+    assert app.date_window() == moved and app.shown_counts() == moved_count
+    # Moving the end forward again gives back exactly the view of the link, drawn by the other replica.
+    app.date_thumb("end").focus()
+    since = app.runs()
+    page.keyboard.press("ArrowRight")
     app.wait_rerun(since)
     app.wait_map()
     app.ledger().wait_for()
     after = {"window": app.date_window(), "ledger": app.ledger().inner_text(), "markers": sorted(app.markers())}
     full_page_screenshot(page, SCREENSHOTS / "replica-killed-view-back.png")
     assert after == before
-    # And the session there works: moving the window's end a day back runs the script again.
-    app.date_thumb("end").focus()
-    since = app.runs()
-    page.keyboard.press("ArrowLeft")
-    app.wait_rerun(since)
-    assert app.date_window() == (dt.date.fromisoformat(FROM), dt.date.fromisoformat(TO) - dt.timedelta(days=1))
-    app.ledger().wait_for()
-    assert app.runs() >= runs + 2
-    assert f"event={AIN_ISSA}" in page.url and "to=2018-06-29" in page.url
+    assert app.runs() >= runs + 3
+    assert f"event={AIN_ISSA}" in page.url and f"to={TO}" in page.url
     assert not app.exceptions()
 
     # nginx's log: the visitor's first WebSocket was on the killed replica, the second on the other, with one
