@@ -28,10 +28,9 @@ import html
 
 import pandas as pd
 import streamlit as st
-from streamlit_folium import st_folium
 
 import ui
-from conflictmap.geo import SYRIA_CENTER, SYRIA_ZOOM, country_only, in_view, outside_bounds
+from conflictmap.geo import SYRIA_CENTER, SYRIA_ZOOM, in_view
 from conflictmap.maplayers import BASEMAPS, POINT_LIMIT, event_layers
 from conflictmap.select import apply_filters
 from conflictmap.stories import step_view, story_lengths, story_path
@@ -68,13 +67,11 @@ present = bool(ss.get("present"))
 lang = ss.get("lang") or "en"
 basemap = ui.recall("basemap", ui.offline_default(), allowed=tuple(BASEMAPS))
 
-placed = selection["lat"].notna()
-imprecise = selection[country_only(selection, data.places)]  # country-level: listed beside the map, never a dot
-if len(imprecise):
-    placed &= ~selection["event_id"].isin(imprecise["event_id"])
-mapped = selection if placed.all() else selection[placed]
-off_map = outside_bounds(mapped)
-unplaced = len(selection) - len(mapped) - len(imprecise)
+# Drawn, listed beside the map (country level, never a dot), off the map's frame, without coordinates:
+# worked out once per dataset and filters (ui.mapglue), not on every run of every visitor.
+shown_on_map = ui.map_selection(data, filters, selection)
+mapped, imprecise, off_map, unplaced = (shown_on_map.mapped, shown_on_map.imprecise, shown_on_map.off_map,
+                                        shown_on_map.unplaced)
 
 
 @ui.uninterrupted
@@ -137,17 +134,23 @@ with left:
     # st_folium stores under its key before the rerun starts.
     large = len(mapped) > POINT_LIMIT
     seen = ui.map_view(ss.get("map")) if large else None
-    layer = event_layers(mapped, data.places, selected_id=ss["selected_event"],
-                         bounds=seen[0] if seen else None, zoom=seen[1] if seen else zoom,
-                         story_path=story_path(data, ss["story"]) if ss.get("story") else None)
-    st_folium(
-        ui.app_base_map(basemap, legend_scale=1.4 if present else 1.0, lang=lang),
-        feature_group_to_add=layer,
+    # The layer's script is kept per dataset under everything it depends on (ui.map_layer); the base map's
+    # part of the component is built once per basemap, legend and language (ui.map_component: st_folium's
+    # arguments, without re-rendering folium's templates on every run).
+    layer_zoom = seen[1] if seen else zoom
+    layer, in_view_n = ui.map_layer(data, (filters, ss["selected_event"], seen, layer_zoom if large else None,
+                                                     ss.get("story")), lambda: (
+        event_layers(mapped, data.places, selected_id=ss["selected_event"],
+                     bounds=seen[0] if seen else None, zoom=layer_zoom,
+                     story_path=story_path(data, ss["story"]) if ss.get("story") else None),
+        len(in_view(mapped, seen[0] if seen else None)) if large else 0))
+    ui.map_component(
+        basemap, legend_scale=1.4 if present else 1.0, lang=lang, local_assets=local_assets,
+        feature_group=layer,
         center=sent_center,
         zoom=sent_zoom,
         key="map",
         height=640 if present else 560,
-        use_container_width=True,
         # center/zoom/bounds keep the shareable link current; a pan reruns the script but redraws nothing.
         returned_objects=["last_active_drawing", "last_object_clicked", "center", "zoom", "bounds"],
     )
@@ -162,7 +165,7 @@ with left:
                 icon=":material/open_in_full:")
     if not local_assets:
         st.caption(t("map.cdn"))
-    if large and len(in_view(mapped, seen[0] if seen else None)) > POINT_LIMIT:
+    if large and in_view_n > POINT_LIMIT:
         st.caption(t("map.grid", n=f"{len(mapped):,}", limit=f"{POINT_LIMIT:,}"))
 
 # --- header: notices, title, top bar, stories ----------------------------------------------------

@@ -34,7 +34,7 @@ from .data import data_dir_caption, dataset, edit_mode, editor, live_store, map_
 from .downloads import download_buttons
 from .edit import edit_controls
 from .filters import CURRENT_PAGE, FILTER_KEYS, current_filters, sidebar_filters
-from .mapglue import app_base_map, map_view, move_view, view_args
+from .mapglue import app_base_map, map_component, map_layer, map_selection, map_view, move_view, view_args
 from .state import keep, recall, uninterrupted
 from .stories import go_to_step, leave_story
 from .text import PRESENTATION_CSS, event_titles, md_escape
@@ -62,6 +62,9 @@ __all__ = [
     "leave_story",
     "live_store",
     "map_assets_local",
+    "map_component",
+    "map_layer",
+    "map_selection",
     "map_view",
     "md_escape",
     "move_view",
