@@ -86,7 +86,8 @@ def run_setup(replicas: int, counts: list[int], ramp50: float, args, data: Path 
             load = _load()
             print(f"\n{replicas} replica(s), {n} visitor(s) over {ramp:g} s; load average {load}", flush=True)
             result, server = asyncio.run(asyncio.wait_for(
-                loadtest.play(base, n, ramp, args.timeout, pids, args.distinct_windows), args.max_seconds))
+                loadtest.play(base, n, ramp, args.timeout, pids, args.distinct_windows, not args.no_events_page),
+                args.max_seconds))
             ns = argparse.Namespace(visitors=n, ramp=ramp)
             row = loadtest.report(result, server, ns, f"{replicas} replica(s)")
             time.sleep(0.5)  # nginx logs a WebSocket when it closes
@@ -105,7 +106,7 @@ def _pair(row: dict | None, action: str) -> str:
 
 def table(rows: list[dict]) -> str:
     out = ["| replicas | visitors | arrival | open p50 / p95 | slider p50 / p95 | ledger p50 / p95 | "
-           "Events page p50 / p95 | errors | server CPU per visitor (all four actions) | open + slider CPU "
+           "Events page p50 / p95 | errors | server CPU per visitor (all actions) | open + slider CPU "
            "(one visitor alone) | memory, peak (sum of processes) | visitors per replica | load average before |",
            "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for r in rows:
@@ -153,6 +154,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--ramp-50", type=float, default=20.0, help="seconds over which 50 visitors arrive (default 20)")
     ap.add_argument("--distinct-windows", action="store_true",
                     help="each visitor moves the slider to a window of its own (default: all to 70 %%)")
+    ap.add_argument("--no-events-page", action="store_true",
+                    help="visitors stay on the map page: open, slider, ledger (default: and the Events page)")
     ap.add_argument("--timeout", type=float, default=180.0, help="seconds one action may take (default 180)")
     ap.add_argument("--max-seconds", type=float, default=900.0, help="each run stops after this (default 900)")
     ap.add_argument("--markdown", type=Path, help="also write the tables and the command to this file")
@@ -174,7 +177,8 @@ def main(argv: list[str] | None = None) -> int:
         rows += run_setup(r, counts, args.ramp_50, args, data)
     text = (f"`{command.strip()}` — {started}, {os.cpu_count()} cores, load average at the start {load0}, "
             f"at the end {_load()}; data: {f'{args.events:,} synthetic events' if args.events else 'seed'}"
-            f"{', a slider window of its own per visitor' if args.distinct_windows else ''}.\n\n"
+            f"{', a slider window of its own per visitor' if args.distinct_windows else ''}"
+            f"{', no Events page' if args.no_events_page else ''}.\n\n"
             + table(rows) + "\n\n" + (ratios(rows) if len(reps) > 1 else ""))
     print("\n" + text)
     if args.markdown:
