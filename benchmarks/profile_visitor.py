@@ -43,24 +43,30 @@ sys.exit(main())
 '''
 
 
-async def one_visitor(base: str) -> None:
+async def one_visitor(base: str, window: float = 0.7, ledger: bool = False) -> None:
     v = loadtest.Visitor(base, 300)
     try:
         first = await v.open_map()
-        await v.move_slider(first)
+        moved = await v.move_slider(first, window)
+        if ledger:
+            await v.open_ledger(moved)
     finally:
         await v.close()
 
 
-def cpu_per_visitor(data: Path | None, visitors: int) -> list[float]:
+def window(k: int, distinct: bool) -> float:
+    return 0.5 + 0.05 * k if distinct else 0.7
+
+
+def cpu_per_visitor(data: Path | None, visitors: int, distinct: bool = False) -> list[float]:
     """Server CPU seconds of each of ``visitors`` sequential visitors (open + slider), after one warm-up."""
     server = loadtest.Server(data).start()
     try:
-        asyncio.run(one_visitor(server.url))  # warm-up: the data is loaded once per process
+        asyncio.run(one_visitor(server.url, 0.95))  # warm-up: the data is loaded once per process
         out = []
-        for _ in range(visitors):
+        for k in range(visitors):
             c0 = loadtest.cpu_seconds(server.proc.pid)
-            asyncio.run(one_visitor(server.url))
+            asyncio.run(one_visitor(server.url, window(k, distinct)))
             out.append(loadtest.cpu_seconds(server.proc.pid) - c0)
         return out
     finally:
@@ -73,9 +79,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--visitors", type=int, default=3)
     ap.add_argument("--top", type=int, default=40)
     ap.add_argument("--no-profile", action="store_true", help="only the CPU seconds per visitor")
+    ap.add_argument("--distinct-windows", action="store_true",
+                    help="each visitor moves the slider to a window no earlier visitor chose (no cache hit)")
+    ap.add_argument("--ledger", action="store_true", help="profiled visitors also open an event's ledger")
     args = ap.parse_args(argv)
     data = generate.ensure(loadtest.DATA, args.events) if args.events else None
-    cpu = cpu_per_visitor(data, args.visitors)
+    cpu = cpu_per_visitor(data, args.visitors, args.distinct_windows)
     print(f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}; server CPU per visitor "
           f"(open + slider): {', '.join(f'{c:.3f}' for c in cpu)} s")
     if args.no_profile:
@@ -89,12 +98,12 @@ def main(argv: list[str] | None = None) -> int:
     os.environ["CM_PROFILE_DIR"] = str(out)
     server = ProfiledServer(data, wrapper=wrapper).start()
     try:
-        for _ in range(args.visitors):
-            asyncio.run(one_visitor(server.url))
+        for k in range(args.visitors):
+            asyncio.run(one_visitor(server.url, window(k, args.distinct_windows), args.ledger))
     finally:
         server.stop()
     runs = sorted(out.glob("run-*.prof"))
-    for path in runs[-2:]:
+    for path in runs[-(3 if args.ledger else 2):]:
         st = pstats.Stats(str(path))
         print(f"\n=== {path.name}: {st.total_tt:.3f} s (profiled) ===")
         st.sort_stats("cumulative").print_stats(args.top)

@@ -145,7 +145,7 @@ with left:
                      story_path=story_path(data, ss["story"]) if ss.get("story") else None),
         len(in_view(mapped, seen[0] if seen else None)) if large else 0))
     ui.map_component(
-        basemap, legend_scale=1.4 if present else 1.0, lang=lang, local_assets=local_assets,
+        basemap, legend_scale=1.4 if present else 1.0, lang=lang,
         feature_group=layer,
         center=sent_center,
         zoom=sent_zoom,

@@ -34,7 +34,7 @@ def _both(captured, basemap, lang, scale, make_layer):
     streamlit_folium.st_folium(mg.app_base_map(basemap, legend_scale=scale, lang=lang),
                                feature_group_to_add=make_layer(), center=(35.0, 38.5), zoom=7, key="map",
                                height=560, use_container_width=True, returned_objects=RETURNED)
-    mg.map_component(basemap, legend_scale=scale, lang=lang, local_assets=True, feature_group=make_layer(),
+    mg.map_component(basemap, legend_scale=scale, lang=lang, feature_group=make_layer(),
                      center=(35.0, 38.5), zoom=7, key="map", height=560, returned_objects=RETURNED)
     theirs, ours = captured[-2:]
     return _args(theirs), _args(ours)
@@ -63,12 +63,12 @@ def test_a_grid_layer_too(captured, make_data):
 def test_the_language_reaches_the_map_after_the_other_language_was_cached(captured, seed):
     layer = mg.feature_group_script(event_layers(seed.events, seed.places))
     for lang in ("en", "ar", "en"):
-        mg.map_component("offline", legend_scale=1.0, lang=lang, local_assets=True, feature_group=layer,
+        mg.map_component("offline", legend_scale=1.0, lang=lang, feature_group=layer,
                          center=None, zoom=None, key="map", height=560, returned_objects=RETURNED)
     en, ar, en2 = (c["html"] + c["script"] for c in captured)
     assert 'dir="rtl"' in ar and 'dir="rtl"' not in en
     assert en2 == en and ar != en
-    mg.map_component("osm", legend_scale=1.0, lang="en", local_assets=True, feature_group=layer, center=None,
+    mg.map_component("osm", legend_scale=1.0, lang="en", feature_group=layer, center=None,
                      zoom=None, key="map", height=560, returned_objects=RETURNED)
     assert "tile.openstreetmap.org" in captured[-1]["script"] and "tile.openstreetmap.org" not in en
 
@@ -142,3 +142,23 @@ def test_a_fresh_load_is_a_fresh_cache(tmp_path):
     data = load_dataset(copy_seed_tables(tmp_path))
     assert mg.layer_cache(data, "layer") is mg.layer_cache(data, "layer")
     assert mg.layer_cache(load_dataset(tmp_path), "layer") is not mg.layer_cache(data, "layer")
+
+
+def test_sessions_asking_for_the_same_layer_at_once_build_it_once():
+    import threading
+    import time
+
+    cache, builds, got = mg.LayerCache(), [], []
+
+    def build():
+        builds.append(1)
+        time.sleep(0.2)
+        return "script"
+
+    threads = [threading.Thread(target=lambda: got.append(cache.get("same window", build))) for _ in range(5)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(10)
+    assert got == ["script"] * 5 and len(builds) == 1
+    assert cache.get("another window", lambda: "other") == "other"  # other keys were never blocked
