@@ -32,7 +32,6 @@ import streamlit as st
 import ui
 from conflictmap.geo import SYRIA_CENTER, SYRIA_ZOOM, in_view
 from conflictmap.maplayers import BASEMAPS, POINT_LIMIT, event_layers
-from conflictmap.select import apply_filters
 from conflictmap.stories import step_view, story_lengths, story_path
 from conflictmap.viewstate import LANGUAGES
 from ui.i18n import t
@@ -61,7 +60,7 @@ if clicked and clicked != ss.get("last_click"):
         ss["highlight_claim"] = None
 # The sidebar is drawn after the map (below), from the same session state: see the module docstring.
 filters = ui.current_filters(data)
-selection = apply_filters(data, filters)
+selection = ui.selected_events(data, filters)  # apply_filters, kept per dataset and filters
 local_assets = ui.map_assets_local()
 present = bool(ss.get("present"))
 lang = ss.get("lang") or "en"
@@ -239,8 +238,8 @@ with header:
 
 with right:
     current = ss["selected_event"]
-    in_selection = current is not None and bool((selection["event_id"] == current).any())
-    row = data.events[data.events["event_id"] == current] if current else data.events.iloc[:0]
+    row = ui.event_row(data, current)  # by an id index: no scan of every event id per run
+    in_selection = not row.empty and row.index[0] in selection.index
     if current:
         # Key facts and the actions first; the full ledger below scrolls inside the panel.
         acts = st.columns(2)

@@ -162,3 +162,13 @@ def test_sessions_asking_for_the_same_layer_at_once_build_it_once():
         t.join(10)
     assert got == ["script"] * 5 and len(builds) == 1
     assert cache.get("another window", lambda: "other") == "other"  # other keys were never blocked
+
+
+def test_the_kept_selection_and_the_event_row_are_what_the_page_computed(seed):
+    days = sorted(seed.events["date_start"].dt.date.unique())
+    for f in (Filters(), Filters(date_from=days[3], date_to=days[-2]), Filters(statuses=("contested",))):
+        assert mg.selected_events(seed, f).equals(apply_filters(seed, f))
+        assert mg.selected_events(seed, f) is mg.selected_events(seed, f)  # kept
+    for event_id in [*seed.events["event_id"], "no-such-event", None]:
+        expected = seed.events[seed.events["event_id"] == event_id] if event_id else seed.events.iloc[:0]
+        assert mg.event_row(seed, event_id).equals(expected)

@@ -34,7 +34,17 @@ from .data import data_dir_caption, dataset, edit_mode, editor, live_store, map_
 from .downloads import download_buttons
 from .edit import edit_controls
 from .filters import CURRENT_PAGE, FILTER_KEYS, current_filters, sidebar_filters
-from .mapglue import app_base_map, map_component, map_layer, map_selection, map_view, move_view, view_args
+from .mapglue import (
+    app_base_map,
+    event_row,
+    map_component,
+    map_layer,
+    map_selection,
+    map_view,
+    move_view,
+    selected_events,
+    view_args,
+)
 from .state import keep, recall, uninterrupted
 from .stories import go_to_step, leave_story
 from .text import PRESENTATION_CSS, event_titles, md_escape
@@ -56,6 +66,7 @@ __all__ = [
     "editor",
     "escape",
     "event_panel_html",
+    "event_row",
     "event_titles",
     "go_to_step",
     "keep",
@@ -72,6 +83,7 @@ __all__ = [
     "query_dict",
     "recall",
     "require_entrypoint",
+    "selected_events",
     "sidebar_filters",
     "sync_url",
     "uninterrupted",

@@ -34,6 +34,7 @@ from folium.map import ElementAddToElement
 
 from conflictmap.geo import country_only, outside_bounds
 from conflictmap.maplayers import base_map
+from conflictmap.select import apply_filters
 
 from .compat import QuietOpen
 from .state import uninterrupted
@@ -226,6 +227,24 @@ def _country_level(data) -> np.ndarray:
     """:func:`conflictmap.geo.country_only` of every event, once per dataset (a Python test per event)."""
     return data.cached("mapglue:country_only",
                        lambda: country_only(data.events, data.places).to_numpy(dtype=bool, na_value=False))
+
+
+def selected_events(data, filters) -> pd.DataFrame:
+    """``apply_filters(data, filters)``, kept for the last few filters of each dataset (read-only, shared):
+    an audience on one window, or a session rerunning for a click, selects once. A date window's selection
+    is mostly a slice of the dataset (``select._rows``), so keeping a few costs little memory."""
+    return layer_cache(data, "rows", 3).get(filters, lambda: apply_filters(data, filters))
+
+
+def event_row(data, event_id: str | None) -> pd.DataFrame:
+    """The dataset's row of ``event_id`` as a one-row frame (empty if none): through an id -> position index
+    built once per dataset, not a comparison of every event id on every run."""
+    if not event_id:
+        return data.events.iloc[:0]
+    where = data.cached("mapglue:event_positions",
+                        lambda: {e: i for i, e in enumerate(data.events["event_id"])})
+    pos = where.get(event_id)
+    return data.events.iloc[:0] if pos is None else data.events.iloc[pos:pos + 1]
 
 
 def _settle_heap() -> bool:
