@@ -442,7 +442,7 @@ def report(result: Result, server: dict, args, label: str) -> dict:
               + (f" {rows[a]['cpu_s']:13.2f}" if rows[a]["cpu_s"] is not None else ""))
     if server["cpu_s"] is not None:
         per = server["cpu_s"] / max(1, args.visitors)
-        print(f"server CPU: {server['cpu_s']:.2f} s in all, {per:.2f} s per visitor (all four actions); "
+        print(f"server CPU: {server['cpu_s']:.2f} s in all, {per:.2f} s per visitor (all actions played); "
               f"RSS peak {server['rss_peak_mb']:.0f} MB, at the end {server['rss_end_mb']:.0f} MB, "
               f"VmHWM {server['hwm_mb']:.0f} MB")
     for e in result.errors[:20]:
