@@ -264,8 +264,8 @@ with right:
     if current:
         if not in_selection:
             st.caption(t("map.outside_filters"))
-        st.html(ui.event_panel_html(data, current, highlight_claim=ss.get("highlight_claim"), lang=lang,
-                                    editor=ui.edit_mode() in ("local", "login")))
+        st.html(ui.event_panel(data, current, highlight_claim=ss.get("highlight_claim"), lang=lang,
+                               editor=ui.edit_mode() in ("local", "login")))  # event_panel_html, kept per dataset
         if not present:
             ui.edit_controls(data, current)  # History for everyone; Add a claim / Edit / Delete for an editor
     elif not present:

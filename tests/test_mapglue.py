@@ -172,3 +172,21 @@ def test_the_kept_selection_and_the_event_row_are_what_the_page_computed(seed):
     for event_id in [*seed.events["event_id"], "no-such-event", None]:
         expected = seed.events[seed.events["event_id"] == event_id] if event_id else seed.events.iloc[:0]
         assert mg.event_row(seed, event_id).equals(expected)
+
+
+def test_the_kept_ledger_panel_follows_the_event_language_role_and_an_edit(tmp_path):
+    from conflictmap.render import event_panel_html
+
+    store = CsvStore(copy_seed_tables(tmp_path))
+    data, version = store.read_versioned()
+    for args in [("ain-issa-ied", None, "en", False), ("ain-issa-ied", None, "ar", False),
+                 ("ain-issa-ied", None, "en", True), ("sdf-takes-raqqa", None, "en", False)]:
+        eid, hl, lang, editor = args
+        assert mg.event_panel(data, eid, highlight_claim=hl, lang=lang, editor=editor) == event_panel_html(
+            data, eid, highlight_claim=hl, lang=lang, editor=editor)
+    before = mg.event_panel(data, "ain-issa-ied", highlight_claim=None, lang="en", editor=False)
+    row = store.get("events", "ain-issa-ied")
+    store.update("events", "ain-issa-ied", {"title_en": "Renamed for the panel"}, row.revision)
+    edited, _ = store.refresh(data, version)
+    after = mg.event_panel(edited, "ain-issa-ied", highlight_claim=None, lang="en", editor=False)
+    assert "Renamed for the panel" in after and "Renamed for the panel" not in before

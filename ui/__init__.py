@@ -36,6 +36,7 @@ from .edit import edit_controls
 from .filters import CURRENT_PAGE, FILTER_KEYS, current_filters, sidebar_filters
 from .mapglue import (
     app_base_map,
+    event_panel,
     event_row,
     map_component,
     map_layer,
@@ -65,6 +66,7 @@ __all__ = [
     "edit_mode",
     "editor",
     "escape",
+    "event_panel",
     "event_panel_html",
     "event_row",
     "event_titles",

@@ -34,6 +34,7 @@ from folium.map import ElementAddToElement
 
 from conflictmap.geo import country_only, outside_bounds
 from conflictmap.maplayers import base_map
+from conflictmap.render import event_panel_html
 from conflictmap.select import apply_filters
 
 from .compat import QuietOpen
@@ -245,6 +246,15 @@ def event_row(data, event_id: str | None) -> pd.DataFrame:
                         lambda: {e: i for i, e in enumerate(data.events["event_id"])})
     pos = where.get(event_id)
     return data.events.iloc[:0] if pos is None else data.events.iloc[pos:pos + 1]
+
+
+def event_panel(data, event_id: str, *, highlight_claim: str | None, lang: str, editor: bool) -> str:
+    """:func:`conflictmap.render.event_panel_html`, kept per dataset under all its arguments: the panel stays
+    open while the visitor moves the window or pans (every such run drew it again), and an audience opens the
+    same event's ledger. At 200,000 events one build scans every event and claim."""
+    return layer_cache(data, "panel", 32).get(
+        (event_id, highlight_claim, lang, bool(editor)),
+        lambda: event_panel_html(data, event_id, highlight_claim=highlight_claim, lang=lang, editor=editor))
 
 
 def _settle_heap() -> bool:
