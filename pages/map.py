@@ -137,12 +137,14 @@ with left:
     # part of the component is built once per basemap, legend and language (ui.map_component: st_folium's
     # arguments, without re-rendering folium's templates on every run).
     layer_zoom = seen[1] if seen else zoom
-    layer, in_view_n = ui.map_layer(data, (filters, ss["selected_event"], seen, layer_zoom if large else None,
-                                                     ss.get("story")), lambda: (
-        event_layers(mapped, data.places, selected_id=ss["selected_event"],
-                     bounds=seen[0] if seen else None, zoom=layer_zoom,
-                     story_path=story_path(data, ss["story"]) if ss.get("story") else None),
-        len(in_view(mapped, seen[0] if seen else None)) if large else 0))
+
+    def build_layer():
+        fg = event_layers(mapped, data.places, selected_id=ss["selected_event"], bounds=seen[0] if seen else None,
+                          zoom=layer_zoom, story_path=story_path(data, ss["story"]) if ss.get("story") else None)
+        return fg, (len(in_view(mapped, seen[0] if seen else None)) if large else 0)
+
+    layer_key = (filters, ss["selected_event"], seen, layer_zoom if large else None, ss.get("story"))
+    layer, in_view_n = ui.map_layer(data, layer_key, build_layer)
     ui.map_component(
         basemap, legend_scale=1.4 if present else 1.0, lang=lang,
         feature_group=layer,
