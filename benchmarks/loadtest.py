@@ -9,7 +9,8 @@ the other, timing each from the message sent to the run's ``script_finished``:
 
 1. **open**: the map page (``rerun_script`` with no page and no widget state);
 2. **slider**: the sidebar's "Date window" slider moved once, its start to 70 %
-   of the range (its widget id and range come from the first run's deltas);
+   of the range (its widget id and range come from the first run's deltas), or with
+   ``--distinct-windows`` each visitor to a start of its own between 50 and 90 %;
 3. **ledger**: an event picked in the "Event" picker (the latest event listed
    after the move), as a click on the map would; its ledger panel must arrive;
 4. **events**: the Events page (its ``page_script_hash`` from the navigation
@@ -51,6 +52,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -92,20 +94,24 @@ def _tree(pid: int) -> list[int]:
     return pids
 
 
-def cpu_seconds(pid: int) -> float:
-    """User + system CPU seconds of ``pid`` and its descendants so far (``/proc/PID/stat``)."""
+def _trees(pid: int | Sequence[int]) -> list[int]:
+    return [p for root in ([pid] if isinstance(pid, int) else pid) for p in _tree(root)]
+
+
+def cpu_seconds(pid: int | Sequence[int]) -> float:
+    """User + system CPU seconds of ``pid`` (or several) and their descendants so far (``/proc/PID/stat``)."""
     total = 0.0
-    for p in _tree(pid):
+    for p in _trees(pid):
         with contextlib.suppress(OSError, IndexError, ValueError):
             fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
             total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
     return total
 
 
-def memory_mb(pid: int) -> tuple[float, float]:
-    """(VmRSS, VmHWM) of ``pid`` and its descendants, in MB (``/proc/PID/status``)."""
+def memory_mb(pid: int | Sequence[int]) -> tuple[float, float]:
+    """(VmRSS, VmHWM) of ``pid`` (or several) and their descendants, in MB (``/proc/PID/status``)."""
     rss = hwm = 0
-    for p in _tree(pid):
+    for p in _trees(pid):
         with contextlib.suppress(OSError):
             for line in Path(f"/proc/{p}/status").read_text().splitlines():
                 if line.startswith("VmRSS:"):
@@ -282,13 +288,13 @@ class Visitor:
         await self.connect()
         return await self.rerun()
 
-    async def move_slider(self, first: Run) -> Run:
+    async def move_slider(self, first: Run, fraction: float = 0.7) -> Run:
         found = first.widgets.get("Date window")
         if not found or found[0] != "slider":
             raise VisitError("no 'Date window' slider in the first run")
         slider = found[1]
         lo, hi, step = slider.min, slider.max, slider.step or 1
-        start = lo + round(0.7 * (hi - lo) / step) * step
+        start = lo + round(fraction * (hi - lo) / step) * step
         state = self.WidgetState(id=slider.id)
         state.double_array_value.data.extend([start, hi])
         self.states[slider.id] = state
@@ -336,7 +342,8 @@ class Result:
     completed: int = 0
 
 
-async def visit(k: int, delay: float, base: str, timeout: float, result: Result, pid: int | None) -> None:
+async def visit(k: int, delay: float, base: str, timeout: float, result: Result, pid,
+                window: float = 0.7, events_page: bool = True) -> None:
     await asyncio.sleep(delay)
     v = Visitor(base, timeout)
     action = "open"
@@ -356,13 +363,14 @@ async def visit(k: int, delay: float, base: str, timeout: float, result: Result,
         first = done(await v.open_map(), c)
         action = "slider"
         c = cpu_now()
-        moved = done(await v.move_slider(first), c)
+        moved = done(await v.move_slider(first, window), c)
         action = "ledger"
         c = cpu_now()
         done(await v.open_ledger(moved), c)
-        action = "events"
-        c = cpu_now()
-        done(await v.visit_events(), c)
+        if events_page:
+            action = "events"
+            c = cpu_now()
+            done(await v.visit_events(), c)
         result.completed += 1
     except Exception as exc:  # every failure (a VisitError, a timeout, a dropped socket) is counted
         kind = "timeout" if isinstance(exc, TimeoutError) else type(exc).__name__
@@ -378,14 +386,25 @@ async def sample_memory(pid: int | None, stop: asyncio.Event, peak: list[float])
             await asyncio.wait_for(stop.wait(), 0.2)
 
 
-async def play(base: str, visitors: int, ramp: float, timeout: float, pid: int | None) -> tuple[Result, dict]:
+def window_of(k: int, visitors: int, distinct: bool) -> float:
+    """Where visitor ``k`` moves the slider's start: 70 % of the range, or with ``distinct`` a window of its own
+    (50-90 %, never the warm-up visitor's 70 %), so no visitor's move is one the server has seen before."""
+    if not distinct:
+        return 0.7
+    f = 0.5 + 0.4 * k / max(1, visitors)
+    return f + 0.004 if abs(f - 0.7) < 0.002 else f
+
+
+async def play(base: str, visitors: int, ramp: float, timeout: float, pid,
+               distinct: bool = False, events_page: bool = True) -> tuple[Result, dict]:
     result = Result()
     stop, peak = asyncio.Event(), [0.0]
     sampler = asyncio.create_task(sample_memory(pid, stop, peak))
     cpu0 = cpu_seconds(pid) if pid else None
     t0 = time.perf_counter()
     spacing = ramp / visitors if visitors > 1 else 0.0
-    await asyncio.gather(*(visit(k, k * spacing, base, timeout, result, pid) for k in range(visitors)))
+    await asyncio.gather(*(visit(k, k * spacing, base, timeout, result, pid, window_of(k, visitors, distinct),
+                                 events_page) for k in range(visitors)))
     wall = time.perf_counter() - t0
     cpu = cpu_seconds(pid) - cpu0 if pid else None
     stop.set()
@@ -423,7 +442,7 @@ def report(result: Result, server: dict, args, label: str) -> dict:
               + (f" {rows[a]['cpu_s']:13.2f}" if rows[a]["cpu_s"] is not None else ""))
     if server["cpu_s"] is not None:
         per = server["cpu_s"] / max(1, args.visitors)
-        print(f"server CPU: {server['cpu_s']:.2f} s in all, {per:.2f} s per visitor (all four actions); "
+        print(f"server CPU: {server['cpu_s']:.2f} s in all, {per:.2f} s per visitor (all actions played); "
               f"RSS peak {server['rss_peak_mb']:.0f} MB, at the end {server['rss_end_mb']:.0f} MB, "
               f"VmHWM {server['hwm_mb']:.0f} MB")
     for e in result.errors[:20]:
@@ -453,6 +472,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--timeout", type=float, default=180.0, help="seconds one action may take (default 180)")
     ap.add_argument("--max-seconds", type=float, default=1200.0, help="the whole run stops after this (default 1200)")
     ap.add_argument("--json", type=Path, help="also write the figures to this file")
+    ap.add_argument("--distinct-windows", action="store_true",
+                    help="each visitor moves the slider to a window of its own (default: all to 70 %%)")
+    ap.add_argument("--no-events-page", action="store_true", help="visitors stay on the map page (three actions)")
     args = ap.parse_args(argv)
     if not 1 <= args.visitors <= MAX_VISITORS:
         ap.error(f"--visitors must be 1..{MAX_VISITORS}")
@@ -476,8 +498,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"warm-up visitor: {time.perf_counter() - t:.1f} s"
               + (f"; errors: {warm.errors}" if warm.errors else ""), flush=True)
         print(f"load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())}", flush=True)
-        result, figures = asyncio.run(asyncio.wait_for(play(base, args.visitors, args.ramp, args.timeout, pid),
-                                                       args.max_seconds))
+        result, figures = asyncio.run(asyncio.wait_for(
+            play(base, args.visitors, args.ramp, args.timeout, pid, args.distinct_windows, not args.no_events_page),
+            args.max_seconds))
         out = report(result, figures, args, label)
         if args.json:
             args.json.write_text(json.dumps(out, indent=1), encoding="utf-8")

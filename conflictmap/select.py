@@ -72,7 +72,30 @@ def select_events(
         blob = search_text(data)
         for w in words:
             keep &= blob.str.contains(w, regex=False).to_numpy()
-    return ev if keep.all() else ev[keep]  # no filter: no 200,000-row copy (the result is read-only either way)
+    if keep.all():
+        return ev  # no filter: no 200,000-row copy (the result is read-only either way)
+    return _rows(ev, keep)
+
+
+def _rows(ev: pd.DataFrame, keep: np.ndarray) -> pd.DataFrame:
+    """``ev[keep]``, the same rows, order and index, cheaply for a date window.
+
+    A boolean take copies every column: ~0.2 CPU-seconds for 60,000 of 200,000 rows, on every slider move.
+    A date window keeps one run of rows (events are in date order) plus the few longer events that started
+    before it: the run is a slice (no copy), and only those few rows are taken.
+    """
+    hits = np.flatnonzero(keep)
+    if not len(hits):
+        return ev.iloc[:0]
+    gaps = np.flatnonzero(np.diff(hits) != 1)
+    run_start = int(hits[gaps[-1] + 1]) if len(gaps) else int(hits[0])
+    run = ev.iloc[run_start:int(hits[-1]) + 1]
+    before = hits[:len(hits) - len(run)]
+    if not len(before):
+        return run
+    if len(before) > len(hits) // 4:  # scattered (a type or text filter): one take is as good
+        return ev.iloc[hits]
+    return pd.concat([ev.iloc[before], run])
 
 
 def apply_filters(data: Dataset, f: Filters) -> pd.DataFrame:

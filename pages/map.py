@@ -28,12 +28,10 @@ import html
 
 import pandas as pd
 import streamlit as st
-from streamlit_folium import st_folium
 
 import ui
-from conflictmap.geo import SYRIA_CENTER, SYRIA_ZOOM, country_only, in_view, outside_bounds
+from conflictmap.geo import SYRIA_CENTER, SYRIA_ZOOM, in_view
 from conflictmap.maplayers import BASEMAPS, POINT_LIMIT, event_layers
-from conflictmap.select import apply_filters
 from conflictmap.stories import step_view, story_lengths, story_path
 from conflictmap.viewstate import LANGUAGES
 from ui.i18n import t
@@ -62,19 +60,17 @@ if clicked and clicked != ss.get("last_click"):
         ss["highlight_claim"] = None
 # The sidebar is drawn after the map (below), from the same session state: see the module docstring.
 filters = ui.current_filters(data)
-selection = apply_filters(data, filters)
+selection = ui.selected_events(data, filters)  # apply_filters, kept per dataset and filters
 local_assets = ui.map_assets_local()
 present = bool(ss.get("present"))
 lang = ss.get("lang") or "en"
 basemap = ui.recall("basemap", ui.offline_default(), allowed=tuple(BASEMAPS))
 
-placed = selection["lat"].notna()
-imprecise = selection[country_only(selection, data.places)]  # country-level: listed beside the map, never a dot
-if len(imprecise):
-    placed &= ~selection["event_id"].isin(imprecise["event_id"])
-mapped = selection if placed.all() else selection[placed]
-off_map = outside_bounds(mapped)
-unplaced = len(selection) - len(mapped) - len(imprecise)
+# Drawn, listed beside the map (country level, never a dot), off the map's frame, without coordinates:
+# worked out once per dataset and filters (ui.mapglue), not on every run of every visitor.
+shown_on_map = ui.map_selection(data, filters, selection)
+mapped, imprecise, off_map, unplaced = (shown_on_map.mapped, shown_on_map.imprecise, shown_on_map.off_map,
+                                        shown_on_map.unplaced)
 
 
 @ui.uninterrupted
@@ -138,17 +134,25 @@ with left:
     # st_folium stores under its key before the rerun starts.
     large = len(mapped) > POINT_LIMIT
     seen = ui.map_view(ss.get("map")) if large else None
-    layer = event_layers(mapped, data.places, selected_id=ss["selected_event"],
-                         bounds=seen[0] if seen else None, zoom=seen[1] if seen else zoom,
-                         story_path=story_path(data, ss["story"]) if ss.get("story") else None)
-    st_folium(
-        ui.app_base_map(basemap, legend_scale=1.4 if present else 1.0, lang=lang),
-        feature_group_to_add=layer,
+    # The layer's script is kept per dataset under everything it depends on (ui.map_layer); the base map's
+    # part of the component is built once per basemap, legend and language (ui.map_component: st_folium's
+    # arguments, without re-rendering folium's templates on every run).
+    layer_zoom = seen[1] if seen else zoom
+
+    def build_layer():
+        fg = event_layers(mapped, data.places, selected_id=ss["selected_event"], bounds=seen[0] if seen else None,
+                          zoom=layer_zoom, story_path=story_path(data, ss["story"]) if ss.get("story") else None)
+        return fg, (len(in_view(mapped, seen[0] if seen else None)) if large else 0)
+
+    layer_key = (filters, ss["selected_event"], seen, layer_zoom if large else None, ss.get("story"))
+    layer, in_view_n = ui.map_layer(data, layer_key, build_layer)
+    ui.map_component(
+        basemap, legend_scale=1.4 if present else 1.0, lang=lang,
+        feature_group=layer,
         center=sent_center,
         zoom=sent_zoom,
         key="map",
         height=640 if present else 560,
-        use_container_width=True,
         # center/zoom/bounds keep the shareable link current; a pan reruns the script but redraws nothing.
         returned_objects=["last_active_drawing", "last_object_clicked", "center", "zoom", "bounds",
                           *ui.map_click_objects()],  # an editor's click on an empty spot: New event here
@@ -164,7 +168,7 @@ with left:
                 icon=":material/open_in_full:")
     if not local_assets:
         st.caption(t("map.cdn"))
-    if large and len(in_view(mapped, seen[0] if seen else None)) > POINT_LIMIT:
+    if large and in_view_n > POINT_LIMIT:
         st.caption(t("map.grid", n=f"{len(mapped):,}", limit=f"{POINT_LIMIT:,}"))
 
 # --- header: notices, title, top bar, stories ----------------------------------------------------
@@ -239,8 +243,8 @@ with header:
 
 with right:
     current = ss["selected_event"]
-    in_selection = current is not None and bool((selection["event_id"] == current).any())
-    row = data.events[data.events["event_id"] == current] if current else data.events.iloc[:0]
+    row = ui.event_row(data, current)  # by an id index: no scan of every event id per run
+    in_selection = not row.empty and row.index[0] in selection.index
     if current:
         # Key facts and the actions first; the full ledger below scrolls inside the panel.
         acts = st.columns(2)
@@ -265,8 +269,8 @@ with right:
     if current:
         if not in_selection:
             st.caption(t("map.outside_filters"))
-        st.html(ui.event_panel_html(data, current, highlight_claim=ss.get("highlight_claim"), lang=lang,
-                                    editor=ui.edit_mode() in ("local", "login")))
+        st.html(ui.event_panel(data, current, highlight_claim=ss.get("highlight_claim"), lang=lang,
+                               editor=ui.edit_mode() in ("local", "login")))  # event_panel_html, kept per dataset
         if not present:
             ui.edit_controls(data, current)  # History for everyone; Add a claim / Edit / Delete for an editor
     elif not present:

@@ -37,7 +37,18 @@ from .edit import edit_controls
 from .edit_map import click_objects as map_click_objects
 from .edit_map import new_event_here
 from .filters import CURRENT_PAGE, FILTER_KEYS, current_filters, sidebar_filters
-from .mapglue import app_base_map, map_view, move_view, view_args
+from .mapglue import (
+    app_base_map,
+    event_panel,
+    event_row,
+    map_component,
+    map_layer,
+    map_selection,
+    map_view,
+    move_view,
+    selected_events,
+    view_args,
+)
 from .state import keep, recall, uninterrupted
 from .stories import go_to_step, leave_story
 from .text import PRESENTATION_CSS, event_titles, md_escape
@@ -58,7 +69,9 @@ __all__ = [
     "edit_mode",
     "editor",
     "escape",
+    "event_panel",
     "event_panel_html",
+    "event_row",
     "event_titles",
     "go_to_step",
     "keep",
@@ -66,6 +79,9 @@ __all__ = [
     "live_store",
     "map_assets_local",
     "map_click_objects",
+    "map_component",
+    "map_layer",
+    "map_selection",
     "map_view",
     "md_escape",
     "move_view",
@@ -74,6 +90,7 @@ __all__ = [
     "query_dict",
     "recall",
     "require_entrypoint",
+    "selected_events",
     "sidebar_filters",
     "sync_url",
     "uninterrupted",
