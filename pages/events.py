@@ -17,6 +17,10 @@ selection = apply_filters(data, ui.sidebar_filters(data))
 editor = ui.edit_mode() in ("local", "login")
 
 # Readers first: when, status, what, where; the machine columns after. Headings: the catalogue's "col.*".
+# The table shows at most ROW_LIMIT events, the latest of the selection: every row is sent to the browser and
+# kept in the session, so 200,000 rows cost each visitor 24 MB and two CPU-seconds (benchmarks/visitors.py).
+# The CSV download, built only when clicked, has the whole selection.
+ROW_LIMIT = 1000
 FRONT = ["date_start", "status", "title_en", "title_ar", "event_type", "place_ids", "actor1", "actor2", "fatalities"]
 
 
@@ -39,7 +43,9 @@ if st.session_state.pop("_open_map", False):
 
 st.title(t("nav.events"))
 st.markdown(t("events.count", n=len(selection), total=len(data.events)))
-table = events_table(selection)
+if len(selection) > ROW_LIMIT:
+    st.caption(t("events.row_limit", limit=f"{ROW_LIMIT:,}", n=f"{len(selection):,}"))
+table = events_table(selection.iloc[-ROW_LIMIT:])  # the selection is in date order: a slice, free at any size
 table["status"] = table["status"].map(lambda s: t(f"status.{s}") if isinstance(s, str) and s else s)
 for column, prefix in (("date_precision", "precision"), ("place_relation", "relation")):
     table[column] = table[column].map(lambda v, prefix=prefix: label(prefix, v))
@@ -60,6 +66,7 @@ st.dataframe(
         **({"title_ar": st.column_config.TextColumn(t("col.title_ar"), width="large")} if lang() == "ar" else {}),
     ),
 )
-st.download_button(t("events.download"), to_csv(selection), file_name="conflictmap-events.csv",
-                   mime="text/csv", help=t("events.download_help"))
+# Built when clicked (a callable), never on a rerun; on_click="ignore": a download needs no rerun.
+st.download_button(t("events.download"), lambda: to_csv(selection), file_name="conflictmap-events.csv",
+                   mime="text/csv", help=t("events.download_help"), on_click="ignore")
 ui.data_dir_caption(data)

@@ -392,3 +392,19 @@ def test_a_hosted_app_defaults_to_no_server_paths(app, monkeypatch):
     monkeypatch.delenv("CONFLICTMAP_EDIT", raising=False)
     at = app.switch_page("pages/events.py").run()  # AppTest has no server address: not loopback, so "off"
     assert not any(str(REPO) in c.value for c in at.caption)
+
+
+def test_the_events_table_of_a_large_selection_shows_the_latest_rows_and_says_so(monkeypatch, make_data):
+    # Every row of the table is sent to the browser: a 200,000-event selection must not be (pages/events.py).
+    n = 1030
+    days = [dt.date(2015, 1, 1) + dt.timedelta(days=i) for i in range(n)]
+    d = make_data(events=[event(f"e{i:04d}", day.isoformat()) for i, day in enumerate(days)])
+    monkeypatch.setenv("CONFLICTMAP_DATA", str(d))
+    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=120).run()
+    at.switch_page("pages/events.py").run()
+    assert not at.exception
+    table = at.dataframe[0].value
+    assert len(table) == 1000
+    assert "e1029" in set(table["event_id"]) and "e0029" not in set(table["event_id"])
+    assert any("latest 1,000 of the 1,030 events" in c.value for c in at.caption)
+    assert any("1030 of 1030 events" in m.value for m in at.markdown)

@@ -403,4 +403,6 @@ EN: dict[str, str] = {
     "edit.no_place_near_click": "No gazetteer place near the click: add it first (Places table, or New event "
                                 "here on the map).",
     "edit.date_placeholder": "YYYY-MM-DD",
+    "events.row_limit": "The table shows the latest {limit} of the {n} events selected: narrow the dates or "
+                        "search in the sidebar. The CSV download has them all.",
 }
