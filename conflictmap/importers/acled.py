@@ -18,6 +18,7 @@ from ._common import (
     code,
     concat,
     country_codes,
+    in_background,
     iso_text,
     join_notes,
     labelled,
@@ -112,13 +113,15 @@ def convert(raw: pd.DataFrame, name: str, encoding: str, issues: list[RowIssue])
 
     source_id = f"acled-{slug(name.rsplit('.', 1)[0]) or 'export'}"
     rank = geo_prec.astype(int)
-    places, place_ids = build_places(
+    # The places (one id per distinct location, a hash each: the longest step) are built in a thread
+    # while the events' notes and the claims are built here; both are mostly Arrow kernels.
+    building_places = in_background(lambda: build_places(
         name=g["location"], lat=lat, lon=lon, admin1=g["admin1"], country=country_codes(g["country"], g["iso"]),
         rank=rank, kind_by_rank=PLACE_KIND, metres_by_rank=COORD_PRECISION_M,
         coord_source=f"ACLED export {name}",
         note_by_rank={r: f"Coordinate as given by ACLED; precision from its best geo_precision here ({r})."
                       for r in COORD_PRECISION_M},
-    )
+    ))
 
     zero = (deaths == 0).to_numpy()
     notes = join_notes([
@@ -135,6 +138,7 @@ def convert(raw: pd.DataFrame, name: str, encoding: str, issues: list[RowIssue])
         labelled("tags: ", g["tags"]),
     ])
     location_note = join_notes([g["admin3"], g["admin2"], g["admin1"]]).str.replace("; ", ", ", regex=False)
+    places, place_ids = building_places.result()
     events = table_frame(schema.EVENTS, {
         "event_id": g["event_id_cnty"],
         "date_start": iso_text(start),
