@@ -123,8 +123,10 @@ def _validate(conv: Converted) -> tuple[dict[str, pd.DataFrame], list[RowIssue]]
     # The events (the largest table) are checked in a thread while the others are checked here; each table
     # reports into its own list, joined in the tables' order, so the report reads as if done one by one.
     found = {t.name: [] for t in IMPORTED_TABLES}
-    events = in_background(validate_table, conv.events, schema.EVENTS, conv.name, found["events"])
-    frames = {t.name: validate_table(getattr(conv, t.name), t, conv.name, found[t.name])
+    events = in_background(validate_table, conv.events, schema.EVENTS, conv.name, found["events"],
+                           keys_unique="events" in conv.unique_keys)
+    frames = {t.name: validate_table(getattr(conv, t.name), t, conv.name, found[t.name],
+                                     keys_unique=t.name in conv.unique_keys)
               for t in IMPORTED_TABLES if t is not schema.EVENTS}
     frames["events"] = events.result()
     issues = list(conv.issues)

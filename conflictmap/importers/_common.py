@@ -53,6 +53,9 @@ class Converted:
     sources: pd.DataFrame
     places: pd.DataFrame
     issues: list[RowIssue] = field(default_factory=list)
+    unique_keys: frozenset[str] = frozenset()
+    """Tables whose ids the importer made unique itself (rows with a repeated id already set aside and
+    reported); validation need not look for repeats again."""
 
 
 # --- the second core ------------------------------------------------------------------------

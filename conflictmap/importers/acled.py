@@ -199,4 +199,7 @@ def convert(raw: pd.DataFrame, name: str, encoding: str, issues: list[RowIssue])
         "url": "https://acleddata.com/",
         "notes": f"ACLED export imported by conflictmap; {how}.",
     }, pd.Index([0]))
-    return Converted("acled", name, encoding, events, claims, sources, places, issues)
+    # Repeated event_id_cnty values were set aside above, and a claim id is its event's id, "-c" and a number
+    # counted within the event: neither table can hold a repeated id.
+    return Converted("acled", name, encoding, events, claims, sources, places, issues,
+                     unique_keys=frozenset({"events", "claims"}))
