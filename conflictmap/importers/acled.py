@@ -138,28 +138,6 @@ def convert(raw: pd.DataFrame, name: str, encoding: str, issues: list[RowIssue])
         labelled("tags: ", g["tags"]),
     ])
     location_note = join_notes([g["admin3"], g["admin2"], g["admin1"]]).str.replace("; ", ", ", regex=False)
-    places, place_ids = building_places.result()
-    events = table_frame(schema.EVENTS, {
-        "event_id": g["event_id_cnty"],
-        "date_start": iso_text(start),
-        "date_end": iso_text(end),
-        "date_precision": time_prec.map(DATE_PRECISION),
-        "date_inferred": "false",
-        "title_en": concat([g["sub_event_type"], geo_prec.map(TITLE_LINK).astype(str), g["location"]], ""),
-        "summary_en": g["notes"],
-        "event_type": g["event_type"],
-        "sub_event_type": g["sub_event_type"],
-        "place_ids": place_ids,
-        "place_relation": geo_prec.map(PLACE_RELATION),
-        "geo_precision": geo_prec,
-        "location_note": location_note,
-        "actor1": g["actor1"],
-        "actor2": g["actor2"],
-        "fatalities": g["fatalities"].where(deaths.isna(), deaths.astype("Int64").astype("string")).astype(str),
-        "source_id": source_id,
-        "notes": notes,
-    }, g.index)
-
     names = split_list(g["source"])
     rows = names.index
     claim_no = names.groupby(level=0).cumcount() + 1
@@ -199,6 +177,28 @@ def convert(raw: pd.DataFrame, name: str, encoding: str, issues: list[RowIssue])
         "url": "https://acleddata.com/",
         "notes": f"ACLED export imported by conflictmap; {how}.",
     }, pd.Index([0]))
+    event_columns = {
+        "event_id": g["event_id_cnty"],
+        "date_start": iso_text(start),
+        "date_end": iso_text(end),
+        "date_precision": time_prec.map(DATE_PRECISION),
+        "date_inferred": "false",
+        "title_en": concat([g["sub_event_type"], geo_prec.map(TITLE_LINK).astype(str), g["location"]], ""),
+        "summary_en": g["notes"],
+        "event_type": g["event_type"],
+        "sub_event_type": g["sub_event_type"],
+        "place_relation": geo_prec.map(PLACE_RELATION),
+        "geo_precision": geo_prec,
+        "location_note": location_note,
+        "actor1": g["actor1"],
+        "actor2": g["actor2"],
+        "fatalities": g["fatalities"].where(deaths.isna(), deaths.astype("Int64").astype("string")).astype(str),
+        "source_id": source_id,
+        "notes": notes,
+    }
+    places, event_columns["place_ids"] = building_places.result()  # all the rest was built meanwhile
+    events = table_frame(schema.EVENTS, event_columns, g.index)
+
     # Repeated event_id_cnty values were set aside above, and a claim id is its event's id, "-c" and a number
     # counted within the event: neither table can hold a repeated id.
     return Converted("acled", name, encoding, events, claims, sources, places, issues,
