@@ -118,14 +118,20 @@ def duplicated(df: pd.DataFrame, keys: list[str]) -> pd.Series:
     return df.duplicated(subset=keys, keep="first")
 
 
-def validate_table(df: pd.DataFrame, table: Table, label: str, issues: list[RowIssue]) -> pd.DataFrame:
-    """Type every column, flag bad cells, and drop the rows that have any error."""
+def validate_table(df: pd.DataFrame, table: Table, label: str, issues: list[RowIssue], *,
+                   keys_unique: bool = False) -> pd.DataFrame:
+    """Type every column, flag bad cells, and drop the rows that have any error.
+
+    ``keys_unique``: the caller has already made the table's ids unique (an importer that set aside the
+    rows with a repeated id and reported them), so they are not counted again.
+    """
     bad: dict[int, bool] = {}
     typed = {col.name: _convert_column(df, col, label, issues, bad) for col in table.columns}
     out = pd.DataFrame(typed, index=df.index)
-    keys = table.key_columns
-    dup = duplicated(out, keys) & (out[keys[-1]].astype(str) != "")
-    _flag(issues, bad, label, df, dup, keys[-1], f"duplicate {' + '.join(keys)}; the first row with it was kept")
+    if not keys_unique:
+        keys = table.key_columns
+        dup = duplicated(out, keys) & (out[keys[-1]].astype(str) != "")
+        _flag(issues, bad, label, df, dup, keys[-1], f"duplicate {' + '.join(keys)}; the first row with it was kept")
     if bad:
         out = out.drop(index=list(bad))
     return out

@@ -114,3 +114,43 @@ def test_the_command_writes_what_the_app_would_load(name, tmp_path):
     assert [str(i) for i in written.issues] == [str(i) for i in loaded.issues]
     assert main(["import", str(path), "--out", str(tmp_path / "out")]) == 1
     assert not (tmp_path / "cache").exists(), "the command wrote the app's Parquet cache"
+
+
+@pytest.mark.parametrize("existing", [False, True])
+def test_a_table_that_fails_in_the_writing_thread_leaves_nothing_half_written(tmp_path, monkeypatch, existing):
+    # events.csv is built and written in a thread of its own: its failure must still reach the caller, and
+    # the directory must hold what it held before (nothing, or the old tables), never part of the new ones.
+    data = importers.import_file(GOLDEN / "acled-mixed.csv", cache=False)
+    out = tmp_path / "out"
+    if existing:
+        importers.write_tables(data, out)
+        before = {rel: (out / rel).read_bytes() for rel in WRITTEN}
+    real = importers._csv_parts
+
+    def failing(columns):
+        if "event_id" in columns and "date_start" in columns:  # the events table only
+            raise OSError("disk full while writing events.csv")
+        return real(columns)
+
+    monkeypatch.setattr(importers, "_csv_parts", failing)
+    with pytest.raises(OSError, match="disk full"):
+        importers.write_tables(data, out, force=existing)
+    if existing:
+        assert {rel: (out / rel).read_bytes() for rel in WRITTEN} == before  # each table whole, old or new
+    else:
+        assert not out.exists()
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+def test_an_acled_import_reports_a_repeated_event_id_once_and_keeps_the_first(tmp_path):
+    # Validation no longer recounts ACLED ids (the importer sets repeats aside itself): still one report.
+    path = tmp_path / "acled.csv"
+    with path.open("w", encoding="utf-8", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=ACLED_COLUMNS, lineterminator="\n")
+        w.writeheader()
+        w.writerows([acled_row("SYR1", notes="first"), acled_row("SYR1", notes="second"), acled_row("SYR2")])
+    data = importers.import_for_writing(path)
+    assert sorted(data.events["event_id"]) == ["SYR1", "SYR2"]
+    assert data.events.set_index("event_id").at["SYR1", "summary_en"] == "first"
+    assert [(i.row, i.column, i.value) for i in data.errors] == [(3, "event_id_cnty", "SYR1")]
+    assert data.claims["claim_id"].is_unique

@@ -48,6 +48,7 @@ from ._common import (
     ImportFormatError,
     from_arrow,
     from_cp1256,
+    in_background,
     iso_text,
     read_bytes,
     read_header,
@@ -119,9 +120,19 @@ def convert_file(path: Path | str, *, name: str | None = None) -> Converted:
 
 
 def _validate(conv: Converted) -> tuple[dict[str, pd.DataFrame], list[RowIssue]]:
+    # The events (the largest table) are checked in a thread while the others are checked here; each table
+    # reports into its own list, joined in the tables' order, so the report reads as if done one by one.
+    found = {t.name: [] for t in IMPORTED_TABLES}
+    events = in_background(validate_table, conv.events, schema.EVENTS, conv.name, found["events"],
+                           keys_unique="events" in conv.unique_keys)
+    frames = {t.name: validate_table(getattr(conv, t.name), t, conv.name, found[t.name],
+                                     keys_unique=t.name in conv.unique_keys)
+              for t in IMPORTED_TABLES if t is not schema.EVENTS}
+    frames["events"] = events.result()
     issues = list(conv.issues)
-    frames = {t.name: validate_table(getattr(conv, t.name), t, conv.name, issues) for t in IMPORTED_TABLES}
-    return frames, issues
+    for t in IMPORTED_TABLES:
+        issues.extend(found[t.name])
+    return {t.name: frames[t.name] for t in IMPORTED_TABLES}, issues
 
 
 def import_file(path: Path | str, *, name: str | None = None, cache: bool = True,
@@ -403,14 +414,24 @@ def _csv_bytes(columns: dict[str, pd.Series]) -> bytes:
     return b"".join(_csv_parts(columns))
 
 
-def _tables_parts(data: Dataset) -> dict[str, list[bytes | pa.Buffer]]:
-    out = {}
+def _tables_to_write(data: Dataset) -> list[schema.Table]:
+    """Always the four imported tables; an optional one (stories ...) only when it has rows."""
+    out = []
     for table in schema.TABLES.values():
         frame = getattr(data, table.name, None)
         if frame is None or (table not in IMPORTED_TABLES and frame.empty):
             continue
-        out[table.path] = _csv_parts({c.name: _column_text(frame[c.name], c) for c in table.columns})
+        out.append(table)
     return out
+
+
+def _table_parts(data: Dataset, table: schema.Table) -> list[bytes | pa.Buffer]:
+    frame = getattr(data, table.name)
+    return _csv_parts({c.name: _column_text(frame[c.name], c) for c in table.columns})
+
+
+def _tables_parts(data: Dataset) -> dict[str, list[bytes | pa.Buffer]]:
+    return {table.path: _table_parts(data, table) for table in _tables_to_write(data)}
 
 
 def _tables_bytes(data: Dataset) -> dict[str, bytes]:
@@ -455,25 +476,45 @@ def write_tables(data: Dataset, out_dir: Path | str, *, force: bool = False) -> 
 
     out = Path(out_dir)
     check_out_dir(out, force=force)
-    texts = _tables_parts(data)
-    if out.is_dir() and any(out.iterdir()):
-        for rel, parts in texts.items():
-            (out / rel).parent.mkdir(parents=True, exist_ok=True)
-            atomic_write(out / rel, b"".join(parts))
-        return [out / rel for rel in texts]
+    tables = _tables_to_write(data)
+    replace = out.is_dir() and any(out.iterdir())
+
+    def write(folder: Path, table: schema.Table) -> None:
+        parts = _table_parts(data, table)
+        (folder / table.path).parent.mkdir(parents=True, exist_ok=True)
+        if replace:
+            atomic_write(folder / table.path, b"".join(parts))
+            return
+        with (folder / table.path).open("wb") as f:
+            for part in parts:
+                f.write(part)
+
+    def write_all(folder: Path) -> None:
+        # The events table (over half the bytes) is built and written in a thread while the others are
+        # here: building CSV text is Arrow kernels and writing is system calls, neither holds the lock.
+        first, rest = tables[0], tables[1:]
+        events = [t for t in tables if t is schema.EVENTS]
+        if events:
+            first, rest = events[0], [t for t in tables if t is not schema.EVENTS]
+        background = in_background(write, folder, first)
+        try:
+            for table in rest:
+                write(folder, table)
+        finally:
+            background.result()
+
+    if replace:
+        write_all(out)
+        return [out / t.path for t in tables]
     out.parent.mkdir(parents=True, exist_ok=True)
     stage = out.parent / f".{out.name}.{secrets.token_hex(6)}.tmp"
     stage.mkdir()  # not mkdtemp: the data directory should get the usual permissions, not 0700
     try:
-        for rel, parts in texts.items():
-            (stage / rel).parent.mkdir(parents=True, exist_ok=True)
-            with (stage / rel).open("wb") as f:
-                for part in parts:
-                    f.write(part)
+        write_all(stage)
         if out.is_dir():
             out.rmdir()
         os.rename(stage, out)
     except BaseException:
         shutil.rmtree(stage, ignore_errors=True)
         raise
-    return [out / rel for rel in texts]
+    return [out / t.path for t in tables]

@@ -13,6 +13,7 @@ import hashlib
 import io
 import re
 import unicodedata
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -52,6 +53,26 @@ class Converted:
     sources: pd.DataFrame
     places: pd.DataFrame
     issues: list[RowIssue] = field(default_factory=list)
+    unique_keys: frozenset[str] = frozenset()
+    """Tables whose ids the importer made unique itself (rows with a repeated id already set aside and
+    reported); validation need not look for repeats again."""
+
+
+# --- the second core ------------------------------------------------------------------------
+
+def in_background(fn, /, *args, **kwargs) -> Future:
+    """Run ``fn`` in a thread of its own; ``.result()`` gives its value (or raises its exception).
+
+    The machine an import runs on has more than one core, and most of the work is Arrow kernels, which
+    release the interpreter lock: two independent steps side by side take less wall time than one after
+    the other. A fresh single-worker pool each time, so that a step started in the background may start
+    another without waiting for a worker (no deadlock).
+    """
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="conflictmap-import")
+    try:
+        return pool.submit(fn, *args, **kwargs)
+    finally:
+        pool.shutdown(wait=False)
 
 
 # --- memory --------------------------------------------------------------------------------
@@ -75,6 +96,9 @@ def tune_memory_for_one_import() -> None:
     mallopt(-1, 1 << 30)   # M_TRIM_THRESHOLD: trim the heap only beyond 1 GB free at its top
     mallopt(-2, 64 << 20)  # M_TOP_PAD: grow the heap 64 MB at a time
     mallopt(-3, 32 << 20)  # M_MMAP_THRESHOLD: blocks up to 32 MB (glibc's maximum) come from the heap
+    # M_ARENA_MAX: the import's threads (see in_background) share that one heap. Each would otherwise get an
+    # arena of its own, untuned, whose 64 MB heaps fault their pages in afresh: system time up again.
+    mallopt(-8, 1)
 
 
 # --- reading ---------------------------------------------------------------------------
@@ -425,6 +449,8 @@ def slugs(labels: pa.Array, limit: int = 40) -> pa.Array:
 
 def stable_ids(labels: pa.Array, keys: pa.Array) -> pa.Array:
     """:func:`stable_id` of each (label, key) pair, without a Python loop but for the hash itself."""
+    # The slugs are Arrow kernels (no interpreter lock); the hashes are a Python loop: side by side.
+    readable = in_background(slugs, labels)
     sha1 = hashlib.sha1
     raw = b"".join([sha1(k, usedforsecurity=False).digest()
                     for k in pc.cast(pc.cast(keys, pa.large_string()), pa.large_binary()).to_pylist()])
@@ -434,7 +460,7 @@ def stable_ids(labels: pa.Array, keys: pa.Array) -> pa.Array:
     digests = pa.LargeStringArray.from_buffers(len(first5), pa.py_buffer(np.arange(len(first5) + 1,
                                                                                    dtype=np.int64) * 10),
                                                pa.py_buffer(hexed.tobytes()))
-    readable = slugs(labels)
+    readable = readable.result()
     readable = pc.if_else(pc.equal(readable, ""), pa.scalar("place", pa.large_string()), readable)
     return pc.binary_join_element_wise(readable, digests, pa.scalar("-", pa.large_string()))
 

@@ -18,6 +18,7 @@ from ._common import (
     code,
     concat,
     country_codes,
+    in_background,
     iso_text,
     join_notes,
     labelled,
@@ -112,13 +113,15 @@ def convert(raw: pd.DataFrame, name: str, encoding: str, issues: list[RowIssue])
 
     source_id = f"acled-{slug(name.rsplit('.', 1)[0]) or 'export'}"
     rank = geo_prec.astype(int)
-    places, place_ids = build_places(
+    # The places (one id per distinct location, a hash each: the longest step) are built in a thread
+    # while the events' notes and the claims are built here; both are mostly Arrow kernels.
+    building_places = in_background(lambda: build_places(
         name=g["location"], lat=lat, lon=lon, admin1=g["admin1"], country=country_codes(g["country"], g["iso"]),
         rank=rank, kind_by_rank=PLACE_KIND, metres_by_rank=COORD_PRECISION_M,
         coord_source=f"ACLED export {name}",
         note_by_rank={r: f"Coordinate as given by ACLED; precision from its best geo_precision here ({r})."
                       for r in COORD_PRECISION_M},
-    )
+    ))
 
     zero = (deaths == 0).to_numpy()
     notes = join_notes([
@@ -135,27 +138,6 @@ def convert(raw: pd.DataFrame, name: str, encoding: str, issues: list[RowIssue])
         labelled("tags: ", g["tags"]),
     ])
     location_note = join_notes([g["admin3"], g["admin2"], g["admin1"]]).str.replace("; ", ", ", regex=False)
-    events = table_frame(schema.EVENTS, {
-        "event_id": g["event_id_cnty"],
-        "date_start": iso_text(start),
-        "date_end": iso_text(end),
-        "date_precision": time_prec.map(DATE_PRECISION),
-        "date_inferred": "false",
-        "title_en": concat([g["sub_event_type"], geo_prec.map(TITLE_LINK).astype(str), g["location"]], ""),
-        "summary_en": g["notes"],
-        "event_type": g["event_type"],
-        "sub_event_type": g["sub_event_type"],
-        "place_ids": place_ids,
-        "place_relation": geo_prec.map(PLACE_RELATION),
-        "geo_precision": geo_prec,
-        "location_note": location_note,
-        "actor1": g["actor1"],
-        "actor2": g["actor2"],
-        "fatalities": g["fatalities"].where(deaths.isna(), deaths.astype("Int64").astype("string")).astype(str),
-        "source_id": source_id,
-        "notes": notes,
-    }, g.index)
-
     names = split_list(g["source"])
     rows = names.index
     claim_no = names.groupby(level=0).cumcount() + 1
@@ -195,4 +177,29 @@ def convert(raw: pd.DataFrame, name: str, encoding: str, issues: list[RowIssue])
         "url": "https://acleddata.com/",
         "notes": f"ACLED export imported by conflictmap; {how}.",
     }, pd.Index([0]))
-    return Converted("acled", name, encoding, events, claims, sources, places, issues)
+    event_columns = {
+        "event_id": g["event_id_cnty"],
+        "date_start": iso_text(start),
+        "date_end": iso_text(end),
+        "date_precision": time_prec.map(DATE_PRECISION),
+        "date_inferred": "false",
+        "title_en": concat([g["sub_event_type"], geo_prec.map(TITLE_LINK).astype(str), g["location"]], ""),
+        "summary_en": g["notes"],
+        "event_type": g["event_type"],
+        "sub_event_type": g["sub_event_type"],
+        "place_relation": geo_prec.map(PLACE_RELATION),
+        "geo_precision": geo_prec,
+        "location_note": location_note,
+        "actor1": g["actor1"],
+        "actor2": g["actor2"],
+        "fatalities": g["fatalities"].where(deaths.isna(), deaths.astype("Int64").astype("string")).astype(str),
+        "source_id": source_id,
+        "notes": notes,
+    }
+    places, event_columns["place_ids"] = building_places.result()  # all the rest was built meanwhile
+    events = table_frame(schema.EVENTS, event_columns, g.index)
+
+    # Repeated event_id_cnty values were set aside above, and a claim id is its event's id, "-c" and a number
+    # counted within the event: neither table can hold a repeated id.
+    return Converted("acled", name, encoding, events, claims, sources, places, issues,
+                     unique_keys=frozenset({"events", "claims"}))
