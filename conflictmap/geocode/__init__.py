@@ -78,9 +78,9 @@ from .online import (
 )
 from .placesfile import PlacesFile, name_from_place_id, referenced_place_ids
 from .resolver import PlaceResolver
+from .save import Refusal, geocode_dataset, place_revisions, save_candidates
 from .sources import gazetteer_index, geonames_index, geonames_places
 from .syria import SYRIA_GOVERNORATES, Governorate, check_candidate, find_governorate
-from .save import Refusal, geocode_dataset, place_revisions, save_candidates
 from .tasks import (
     GeocodeReport,
     PlaceTask,

@@ -12,7 +12,6 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .. import schema
 from ..text import has_arabic, normalise
 from .errors import GeocodeError
 from .model import (
@@ -221,8 +220,8 @@ class GeocodeReport:
     def summary_lines(self) -> list[str]:
         """The command line's report: counts per outcome, and each place with its candidates."""
         if not self.tasks:
-            return [f"All {self.places_total} place(s) in {schema.PLACES.path} and every place events.csv refers to "
-                    f"have coordinates: nothing to geocode ({self.data_dir})."]
+            return [f"All {self.places_total} place(s) and every place the events refer to have coordinates: "
+                    f"nothing to geocode ({self.data_dir})."]
         lines = [f"{len(self.tasks)} place(s) lacked coordinates in {self.data_dir}; {self.online_note}"]
         resolved = self.count(RESOLVED)
         by_step: dict[str, int] = {}
@@ -232,7 +231,7 @@ class GeocodeReport:
         lines.append(f"  resolved: {len(resolved)} ({steps})")
         for t in resolved:
             lines.append(f"    {t.place_id}: {t.resolution.best.describe()}")
-        for outcome, label in ((EXISTING, "matches an existing place (fix the id in events.csv, or merge)"),
+        for outcome, label in ((EXISTING, "matches an existing place (fix the id in the events, or merge)"),
                                (AMBIGUOUS, "ambiguous (left blank; choose in the Places page or pass --accept-first)"),
                                (FLAGGED, "flagged (candidates outside the expected country or governorate)"),
                                (NOT_FOUND, "not found")):
