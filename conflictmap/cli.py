@@ -161,13 +161,17 @@ def build_parser() -> argparse.ArgumentParser:
                                    "store (the data directory, or the database when $CONFLICTMAP_DATABASE_URL is "
                                    "set) as one change in `history`, which `revert` can undo; the history records "
                                    "--who and --reason. A place edited by someone else while the lookup ran is "
-                                   "refused and reported, never overwritten. Exit status: 0 done, 1 a geocoder "
+                                   "refused and reported, never overwritten. Online answers are cached in "
+                                   "geodata/geocode-cache.json in the data directory (--data, else "
+                                   "$CONFLICTMAP_DATA, else the repository root), also with the database. "
+                                   "Exit status: 0 done, 1 a geocoder "
                                    "failed (nothing written) or a place was refused (the others are saved), "
                                    "2 the store could not be opened.")
     _data_arg(p)
     p.add_argument("--who", default=None, help="who the history records (default: cli:<your user name>)")
     p.add_argument("--reason", default="", help="why, recorded in the history of every place filled")
-    p.add_argument("--dry-run", action="store_true", help="look everything up and report, but write nothing")
+    p.add_argument("--dry-run", action="store_true",
+                   help="look everything up and report, but write nothing (no change, no cache)")
     online = p.add_mutually_exclusive_group()
     online.add_argument("--online", dest="online", action="store_const", const=True, default=None,
                         help="allow the online step; without $CONFLICTMAP_GEOCODER_URL this is the public Nominatim")
