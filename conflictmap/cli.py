@@ -8,7 +8,6 @@ import sys
 import textwrap
 from pathlib import Path
 
-from . import schema
 from .files import atomic_write
 from .load import DataError, default_data_dir, load_dataset
 from .select import select_events
@@ -154,14 +153,25 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true", help="replace the tables in DIR even if it is not empty")
 
     p = sub.add_parser("geocode", help="fill missing place coordinates: gazetteer, then GeoNames offline, then online",
-                       description="Fill lat/lon of every place in geodata/places.csv that lacks them, and add a row "
-                                   "for every place id events.csv uses that places.csv lacks. Names are looked up in "
-                                   "the gazetteer, then GeoNames (offline), then a Nominatim service - only if "
+                       description="Fill lat/lon of every place that lacks them, and add a place for every place id "
+                                   "an event uses that the places table lacks. Names are looked up in the "
+                                   "gazetteer, then GeoNames (offline), then a Nominatim service - only if "
                                    "$CONFLICTMAP_GEOCODER_URL is set or --online is given. Ambiguous and flagged "
-                                   "places are reported and left blank. places.csv is written atomically; on a "
-                                   "geocoder failure it is left unchanged and the exit status is 1.")
-    _data_arg(p, database=False)  # geocoding edits the CSV directory's places.csv, never the database
-    p.add_argument("--dry-run", action="store_true", help="look everything up and report, but write nothing")
+                                   "places are reported and left blank. Each filled place is saved through the "
+                                   "store (the data directory, or the database when $CONFLICTMAP_DATABASE_URL is "
+                                   "set) as one change in `history`, which `revert` can undo; the history records "
+                                   "--who and --reason. A place edited by someone else while the lookup ran is "
+                                   "refused and reported, never overwritten. Online answers are cached in "
+                                   "geodata/geocode-cache.json in the data directory (--data, else "
+                                   "$CONFLICTMAP_DATA, else the repository root), also with the database. "
+                                   "Exit status: 0 done, 1 a geocoder "
+                                   "failed (nothing written) or a place was refused (the others are saved), "
+                                   "2 the store could not be opened.")
+    _data_arg(p)
+    p.add_argument("--who", default=None, help="who the history records (default: cli:<your user name>)")
+    p.add_argument("--reason", default="", help="why, recorded in the history of every place filled")
+    p.add_argument("--dry-run", action="store_true",
+                   help="look everything up and report, but write nothing (no change, no cache)")
     online = p.add_mutually_exclusive_group()
     online.add_argument("--online", dest="online", action="store_const", const=True, default=None,
                         help="allow the online step; without $CONFLICTMAP_GEOCODER_URL this is the public Nominatim")
@@ -374,32 +384,53 @@ def _geocode_progress(stream):
 
 
 def cmd_geocode(args) -> int:
-    """0 when the run completed, 1 when a geocoder failed (then places.csv is left as it was)."""
+    """0 when the run completed, 1 when a geocoder failed (nothing written) or the store refused a place,
+    2 when the store could not be opened."""
+    import getpass
+
     from . import geocode
 
-    data_dir = args.data or default_data_dir()
+    data_dir = args.data or default_data_dir()  # the cache lives here, also with PostgreSQL
     countries = tuple(c.strip().upper() for c in args.countries.split(",") if c.strip())
+    who = args.who or f"cli:{getpass.getuser()}"
+    reason = "geocoded by python -m conflictmap geocode" + (f": {args.reason}" if args.reason else "")
     out, err = sys.stdout, sys.stderr
     cache_path = Path(data_dir) / "geodata" / geocode.CACHE_FILENAME
     try:
-        online, note = geocode.online_geocoder_from_env(data_dir, enable=args.online, countries=countries,
-                                                        timeout=args.timeout, read_only_cache=args.dry_run)
-        report = geocode.geocode_dataset(data_dir, dry_run=args.dry_run, online=online, online_note=note,
-                                         accept_first=args.accept_first, countries=countries, max_km=args.max_km,
-                                         progress=_geocode_progress(err))
-    except geocode.GeocodeError as exc:
-        kept = f"; answers received so far are kept in {cache_path}" if cache_path.exists() and not args.dry_run else ""
-        fresh_line = "\n" if err.isatty() else ""  # after a progress bar
-        err.write(f"{fresh_line}error: {exc}. {schema.PLACES.path} was not changed{kept}.\n")
-        return 1
+        store = _open(args)
+    except (StoreError, DataError) as exc:
+        err.write(f"error: {exc}\n")
+        return 2
+    with store:
+        try:
+            online, note = geocode.online_geocoder_from_env(data_dir, enable=args.online, countries=countries,
+                                                            timeout=args.timeout, read_only_cache=args.dry_run)
+            report = geocode.geocode_dataset(store, dry_run=args.dry_run, online=online, online_note=note,
+                                             accept_first=args.accept_first, countries=countries,
+                                             max_km=args.max_km, progress=_geocode_progress(err), who=who,
+                                             reason=reason)
+        except geocode.GeocodeError as exc:
+            kept = (f"; answers received so far are kept in {cache_path}" if cache_path.exists() and not args.dry_run
+                    else "")
+            fresh_line = "\n" if err.isatty() else ""  # after a progress bar
+            err.write(f"{fresh_line}error: {exc}. The places table was not changed{kept}.\n")
+            return 1
     out.write("\n".join(report.summary_lines()) + "\n")
     if args.dry_run:
         out.write(f"dry run: {len(report.filled)} place(s) would be filled; nothing written.\n")
-    elif report.written:
-        out.write(f"wrote {schema.PLACES.path}: {len(report.filled)} place(s) filled "
-                  f"({', '.join(report.filled)}).\n")
-    elif report.tasks:
-        out.write(f"{schema.PLACES.path} unchanged: nothing could be filled.\n")
+        return 0
+    if report.written:
+        ids = ", ".join(f"{c.row_id} #{c.change_id}" for c in report.changes)
+        out.write(f"saved {len(report.changes)} place(s) through the store, one change each by {who} ({ids}); "
+                  f"see `python -m conflictmap history`, undo one with `python -m conflictmap revert ID`.\n")
+    for r in report.refused:
+        out.write(f"refused: {r.place_id}: {r.message}\n")
+    if report.refused:
+        out.write(f"{len(report.refused)} place(s) refused, nothing overwritten (the others are saved); run "
+                  f"geocode again to look them up afresh.\n")
+        return 1
+    if report.tasks and not report.written:
+        out.write("no place changed: nothing could be filled.\n")
     return 0
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
@@ -32,12 +33,16 @@ def result(name: str, lat: float, lon: float, *, country_code: str = "sy", osm_i
 
 @dataclass
 class Answer:
-    """What the stub does for a query: status, body (JSON-encoded unless bytes), optional delay and headers."""
+    """What the stub does for a query: status, body (JSON-encoded unless bytes), optional delay and headers.
+
+    ``before``, when set, runs before the answer is sent: a test's way to act while a lookup is in flight
+    (someone editing the place meanwhile)."""
 
     body: object = field(default_factory=list)
     status: int = 200
     delay: float = 0.0
     headers: dict[str, str] = field(default_factory=dict)
+    before: Callable[[], None] | None = None
 
 
 @dataclass
@@ -68,6 +73,8 @@ class NominatimStub:
                 answer = stub.answers.get(query, stub.default) if parts.path == "/search" else Answer({}, 404)
                 if answer.delay:
                     time.sleep(answer.delay)
+                if answer.before is not None:
+                    answer.before()
                 payload = answer.body if isinstance(answer.body, bytes) else json.dumps(answer.body).encode()
                 try:
                     self.send_response(answer.status)

@@ -10,8 +10,8 @@ A place name from an article or an import goes through three sources in turn:
    slow, rate-limited and often wrong for small Syrian villages.
 
 One job per module, each importing only those above it in this list (and, from
-the rest of the package, only :mod:`conflictmap.files`, :mod:`conflictmap.schema`
-and :mod:`conflictmap.text`):
+the rest of the package, only :mod:`conflictmap.files`, :mod:`conflictmap.schema`,
+:mod:`conflictmap.text` and, for writing, :mod:`conflictmap.store`):
 
 - :mod:`.config` — environment variables, defaults and matching thresholds;
 - :mod:`.errors` — :class:`GeocodeError` and its subclasses;
@@ -24,7 +24,9 @@ and :mod:`conflictmap.text`):
 - :mod:`.resolver` — :class:`PlaceResolver`, the three sources in turn;
 - :mod:`.distances` — geodesic distances between an event's places;
 - :mod:`.placesfile` — reading and atomically rewriting ``places.csv``;
-- :mod:`.tasks` — a run over a data directory: find, resolve, fill, report.
+- :mod:`.tasks` — a run's steps: find the gaps, resolve, choose, fill, report;
+- :mod:`.save` — the run over a store, and each chosen coordinate saved as one store change
+  (the only module that imports :mod:`conflictmap.store`, inside its functions).
 
 This package never imports streamlit or folium; ``pages/places.py`` is its UI and
 ``python -m conflictmap geocode`` (in :mod:`conflictmap.cli`) its command line.
@@ -76,6 +78,7 @@ from .online import (
 )
 from .placesfile import PlacesFile, name_from_place_id, referenced_place_ids
 from .resolver import PlaceResolver
+from .save import Refusal, geocode_dataset, place_revisions, save_candidates
 from .sources import gazetteer_index, geonames_index, geonames_places
 from .syria import SYRIA_GOVERNORATES, Governorate, check_candidate, find_governorate
 from .tasks import (
@@ -84,7 +87,7 @@ from .tasks import (
     ProgressFn,
     apply_candidate,
     apply_resolutions,
-    geocode_dataset,
+    chosen_candidates,
     geocode_tasks,
     mark_duplicates,
     places_to_geocode,
@@ -98,9 +101,11 @@ __all__ = [
     "Candidate", "GeocodeCache", "GeocodeError", "GeocodeReport", "GeocoderBadResponse", "GeocoderConfigError",
     "GeocoderRateLimited", "GeocoderRejected", "GeocoderTimeout", "GeocoderUnreachable", "Governorate",
     "NameIndex", "OnlineGeocoder", "PacedRateLimiter", "PlaceDistance", "PlaceResolver", "PlaceTask",
-    "PlacesFile", "ProgressFn", "Resolution",
-    "apply_candidate", "apply_resolutions", "candidate_from_nominatim", "check_candidate", "event_place_distances",
+    "PlacesFile", "ProgressFn", "Refusal", "Resolution",
+    "apply_candidate", "apply_resolutions", "candidate_from_nominatim", "check_candidate", "chosen_candidates",
+    "event_place_distances",
     "find_governorate", "fold_latin", "gazetteer_index", "geocode_dataset", "geocode_tasks", "geodesic_km",
     "geonames_index", "geonames_places", "mark_duplicates", "name_forms", "name_from_place_id",
-    "online_geocoder_from_env", "places_to_geocode", "referenced_place_ids", "shared_rate_limiter",
+    "online_geocoder_from_env", "place_revisions", "places_to_geocode", "referenced_place_ids", "save_candidates",
+    "shared_rate_limiter",
 ]

