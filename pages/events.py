@@ -47,7 +47,8 @@ if len(selection) > ROW_LIMIT:
     st.caption(t("events.row_limit", limit=f"{ROW_LIMIT:,}", n=f"{len(selection):,}"))
 table = events_table(selection.iloc[-ROW_LIMIT:])  # the selection is in date order: a slice, free at any size
 table["status"] = table["status"].map(lambda s: t(f"status.{s}") if isinstance(s, str) and s else s)
-for column, prefix in (("date_precision", "precision"), ("place_relation", "relation")):
+for column, prefix in (("date_precision", "precision"), ("place_relation", "relation"), ("event_type", "etype"),
+                       ("sub_event_type", "subtype")):
     table[column] = table[column].map(lambda v, prefix=prefix: label(prefix, v))
 if not editor:
     table = table.drop(columns=["notes"])

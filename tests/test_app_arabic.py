@@ -136,3 +136,26 @@ def test_a_shared_links_notices_are_in_the_links_language(seed):
     assert len(notices) == 2 and all(ARABIC.search(n) for n in notices), notices
     _, notices = from_query({"map": ["nowhere"]}, seed, basemaps=["osm"])
     assert notices == ["Ignored map='nowhere': unknown basemap."]
+
+
+def test_event_types_read_in_arabic_in_the_filter_the_ledger_and_the_table(arabic, seed):
+    # ACLED's vocabulary is interface text too: a reader in Arabic picks and reads types in Arabic.
+    [types] = [w for w in arabic.multiselect if w.key == "f_types"]
+    assert "معارك" in types.options and "Battles" not in types.options
+    event = seed.events.loc[seed.events["event_type"] == "Explosions/Remote violence"].iloc[0]
+    arabic.session_state["selected_event"] = event["event_id"]
+    at = arabic.run()
+    [ledger] = [h.proto.body for h in at.get("html") if "cm-ledger" in h.proto.body]
+    assert "انفجارات/عنف عن بُعد" in ledger and "Explosions/Remote violence" not in ledger
+    at = at.switch_page("pages/events.py").run()
+    shown = set(at.dataframe[0].value["event_type"])
+    assert "انفجارات/عنف عن بُعد" in shown and "Explosions/Remote violence" not in shown
+
+
+def test_a_type_chosen_in_arabic_filters_by_its_value(arabic):
+    [types] = [w for w in arabic.multiselect if w.key == "f_types"]
+    at = types.select("Strategic developments").run()
+    assert not at.exception
+    assert at.session_state["f_types"] == ["Strategic developments"]
+    # The link keeps the value, not the label.
+    assert at.query_params.get("type") in ("Strategic developments", ["Strategic developments"])

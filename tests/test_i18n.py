@@ -180,3 +180,12 @@ def test_no_placeholder_shares_a_name_with_the_language_parameter():
     # t("article.text_facts", language=...) once filled the language argument instead of the placeholder.
     for key, en in EN.items():
         assert not {"key", "lang", "language"} & set(re.findall(r"\{(\w+)\}", en)), key
+
+
+def test_every_acled_type_and_sub_type_has_a_reader_label_in_both_languages():
+    from conflictmap.schema import ACLED_TAXONOMY
+
+    for event_type, subs in ACLED_TAXONOMY.items():
+        assert EN[f"etype.{event_type}"] == event_type and AR[f"etype.{event_type}"] != event_type
+        for sub in subs:
+            assert EN[f"subtype.{sub}"] == sub and AR[f"subtype.{sub}"] != sub

@@ -78,14 +78,15 @@ def test_after_a_reconnect_default_widget_values_leave_the_link_in_charge(new_se
     assert fresh.slider(key="f_dates").value == (FROM, TO)
 
 
+@pytest.mark.parametrize("lang", ["en", "ar"])
 @pytest.mark.parametrize("key", ["f_types", "f_status"])
-def test_after_a_reconnect_a_filter_changed_last_survives_too(new_session, seed, key):
-    # The status list sends labels in the language shown ("Contested"), the type list the values themselves.
+def test_after_a_reconnect_a_filter_changed_last_survives_too(new_session, seed, key, lang):
+    # Both lists send each option's label in the language shown ("Contested", "متنازع عليه", "معارك").
     param, values = {"f_types": ("type", facets(seed).event_types), "f_status": ("status", facets(seed).statuses)}[key]
-    old = new_session(**{param: values[0]}).run()
+    old = new_session(**{param: values[0], "lang": lang}).run()
     assert old.multiselect(key=key).value == [values[0]]
     old.multiselect(key=key).select(values[1])  # the user adds a second one; the link has only the first
-    fresh = first_run_with(new_session(**{param: values[0]}), old._tree.get_widget_states())
+    fresh = first_run_with(new_session(**{param: values[0], "lang": lang}), old._tree.get_widget_states())
     assert not fresh.exception, [e.value for e in fresh.exception]
     assert fresh.multiselect(key=key).value == [values[0], values[1]]
     assert fresh.slider(key="f_dates").value == (FROM, TO)

@@ -81,7 +81,7 @@ def sidebar_filters(data: Dataset) -> Filters:
                                    help=t("filters.window_help"))
     sb.markdown(f"### {t('filters.heading')}")
     types = sb.multiselect(t("filters.type"), fc.event_types, key="f_types", on_change=keep, args=("f_types",),
-                          placeholder=t("filters.choose"))
+                          placeholder=t("filters.choose"), format_func=words("etype."))
     statuses = sb.multiselect(t("filters.status"), fc.statuses, key="f_status", on_change=keep, args=("f_status",),
                           placeholder=t("filters.choose"),
                               format_func=words("status."))

@@ -48,8 +48,12 @@ def _decoded(key: str, proto, data: Dataset) -> object:
         return proto.string_value
     if key in ("f_types", "f_status", "f_actors") and kind == "string_array_value":
         labels = list(proto.string_array_value.data)
-        if key == "f_status":  # the multiselect sends each option's label, in the language shown
+        # The multiselects send each option's label, in the language shown: back to the values.
+        if key == "f_status":
             names = {catalogue_text(f"status.{s}", lg): s for s in facets(data).statuses for lg in LANGS}
+            labels = [names.get(x, x) for x in labels]
+        elif key == "f_types":
+            names = {catalogue_text(f"etype.{s}", lg): s for s in facets(data).event_types for lg in LANGS}
             labels = [names.get(x, x) for x in labels]
         return labels
     return None
