@@ -209,8 +209,8 @@ with header:
             label_visibility="collapsed", key=pick_key, on_change=pick_story, args=(pick_key,))
     rest = top[2:]
     if not present:
-        # The basemaps keep their own (proper) names in both languages: a widget whose option labels change
-        # between runs loses its value in Streamlit.
+        # The basemaps keep one name in both languages (proper names; the offline one is bilingual): a widget
+        # whose option labels change between runs loses its value in Streamlit.
         rest[0].selectbox(t("map.basemap"), list(BASEMAPS), format_func=lambda k: BASEMAPS[k][0], key="basemap",
                           label_visibility="collapsed", on_change=ui.keep, args=("basemap",),
                           help=t("map.basemap_help"))

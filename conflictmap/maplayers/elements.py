@@ -23,7 +23,7 @@ from ..schema import STATUSES
 from ..text import json_for_script
 
 BASEMAPS = {
-    "offline": ("Offline borders (Natural Earth)", None, None),
+    "offline": ("Offline · دون إنترنت", None, None),
     "osm": ("OpenStreetMap", "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
             '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'),
     "carto": ("Carto light", "https://{s}.basemaps.cartocdn.com/light_all/{z}/{x}/{y}{r}.png",
