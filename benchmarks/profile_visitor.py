@@ -24,23 +24,8 @@ sys.path.insert(0, str(HERE))
 
 import generate  # noqa: E402
 import loadtest  # noqa: E402
-
-WRAPPER = '''
-import cProfile, itertools, os, sys
-from streamlit.runtime.scriptrunner import script_runner
-_inner = script_runner.exec_func_with_error_handling
-_count = itertools.count(1)
-_out = os.environ["CM_PROFILE_DIR"]
-def _profiled(func, ctx):
-    prof = cProfile.Profile()
-    try:
-        return prof.runcall(_inner, func, ctx)
-    finally:
-        prof.dump_stats(os.path.join(_out, "run-%03d.prof" % next(_count)))
-script_runner.exec_func_with_error_handling = _profiled
-from streamlit.web.cli import main
-sys.exit(main())
-'''
+import run  # noqa: E402
+from profile_rerun import WRAPPER  # noqa: E402 - the same cProfile hook round each script run
 
 
 async def one_visitor(base: str, window: float = 0.7, ledger: bool = False) -> None:
@@ -94,7 +79,7 @@ def main(argv: list[str] | None = None) -> int:
     for old in out.glob("run-*.prof"):
         old.unlink()
     wrapper = out / "profiled_streamlit.py"
-    wrapper.write_text(WRAPPER)
+    wrapper.write_text(WRAPPER + run.STREAMLIT_MAIN)
     os.environ["CM_PROFILE_DIR"] = str(out)
     server = ProfiledServer(data, wrapper=wrapper).start()
     try:

@@ -14,7 +14,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from markupsafe import Markup
 
 from .claims import STATUS_COLOURS, ledger
-from .i18n import CATALOGUE, t
+from .i18n import CATALOGUE, label, t
 from .model import Dataset
 from .text import escape, link_html, safe_url
 
@@ -119,17 +119,11 @@ def event_panel_html(data: Dataset, event_id: str, *, highlight_claim: str | Non
         label=labels, where=t("ledger.where", lang, relation=t(f"relation.{e['place_relation']}", lang)),
         heading=t("ledger.heading", lang, n=len(claims)),
         geo=t(f"geo.{geo}", lang) if f"geo.{geo}" in CATALOGUE["en"] else t("ledger.geo_precision", lang, n=geo),
-        event_type=_vocab("etype", e["event_type"], lang), sub_event_type=_vocab("subtype", e["sub_event_type"], lang),
+        event_type=label("etype", e["event_type"], lang), sub_event_type=label("subtype", e["sub_event_type"], lang),
         status_label=t(f"status.{e['status']}", lang), status_colour=STATUS_COLOURS[e["status"]],
         status_help=t(f"status_help.{e['status']}", lang),
         fatalities=t("ledger.not_reported", lang) if pd.isna(e["fatalities"]) else f"{int(e['fatalities']):,}",
         claims=[claim(c) for _, c in claims.iterrows()])
-
-
-def _vocab(prefix: str, value: object, lang: str) -> str:
-    """An ACLED type or sub-type as readers see it in ``lang`` (the value itself when the catalogue lacks it)."""
-    key = f"{prefix}.{value}"
-    return t(key, lang) if key in CATALOGUE["en"] else ("" if value is None else str(value))
 
 
 def event_histogram(dates: pd.Series) -> tuple[pd.Series, str]:

@@ -211,6 +211,16 @@ def make_data(tmp_path):
     return _make
 
 
+
+@pytest.fixture
+def local_edit_data(tmp_path, monkeypatch):
+    """A copy of the seed tables that the app reads and the person at the machine may edit (CONFLICTMAP_EDIT=local)."""
+    d = copy_seed_tables(tmp_path / "data")
+    monkeypatch.setenv("CONFLICTMAP_DATA", str(d))
+    monkeypatch.setenv("CONFLICTMAP_SEEDS", str(SEEDS))
+    monkeypatch.setenv("CONFLICTMAP_EDIT", "local")
+    return d
+
 @pytest.fixture(scope="session")
 def seed():
     """The bundled seed dataset (repository root)."""

@@ -11,20 +11,11 @@ from streamlit.testing.v1 import AppTest
 from conflictmap.editing import check_quote, propose_id, slug
 from conflictmap.load import load_dataset
 from conflictmap.store import CsvStore
-from tests.conftest import REPO, SEEDS, copy_seed_tables
+from tests.conftest import REPO, SEEDS
 from ui.edit import prefix
 
 EVENT = "ain-issa-ied"
 ADD = prefix("claims", None)
-
-
-@pytest.fixture
-def data_dir(tmp_path, monkeypatch):
-    d = copy_seed_tables(tmp_path / "data")
-    monkeypatch.setenv("CONFLICTMAP_DATA", str(d))
-    monkeypatch.setenv("CONFLICTMAP_SEEDS", str(SEEDS))
-    monkeypatch.setenv("CONFLICTMAP_EDIT", "local")
-    return d
 
 
 def map_at(event: str = EVENT) -> AppTest:
@@ -82,7 +73,7 @@ def test_the_quote_check_says_found_not_found_or_cannot_check(seed):
     assert "Cannot check" in check_quote(quote, text_file, None, seeds=SEEDS / "nowhere").message
 
 
-def test_adding_a_claim_shows_it_in_the_ledger_with_the_proposed_id(data_dir):
+def test_adding_a_claim_shows_it_in_the_ledger_with_the_proposed_id(local_edit_data):
     at = action(map_at(), "Add a claim")
     assert at.text_input(key=f"{ADD}_event_id__shown").value == EVENT and at.text_input(
         key=f"{ADD}_event_id__shown").disabled
@@ -96,38 +87,38 @@ def test_adding_a_claim_shows_it_in_the_ledger_with_the_proposed_id(data_dir):
     assert "Test Monitor Network" in ledger(at)
     seed_claims = len(load_dataset(REPO).claims)
     assert any(f"{seed_claims + 1} claims" in c.value for c in at.caption)  # the counts under the map
-    stored = load_dataset(data_dir).claims.set_index("claim_id")
+    stored = load_dataset(local_edit_data).claims.set_index("claim_id")
     assert stored.at["c-ain-issa-ied-test-monitor-network", "stance"] == "denies"
-    history = CsvStore(data_dir).history(event_id=EVENT)
+    history = CsvStore(local_edit_data).history(event_id=EVENT)
     assert [(c.op, c.row_id, c.who) for c in history] == [("create", "c-ain-issa-ied-test-monitor-network", "local")]
 
 
-def test_an_invalid_claim_is_refused_at_the_field_and_nothing_is_written(data_dir):
-    before = (data_dir / "claims.csv").read_bytes()
+def test_an_invalid_claim_is_refused_at_the_field_and_nothing_is_written(local_edit_data):
+    before = (local_edit_data / "claims.csv").read_bytes()
     at = action(map_at(), "Add a claim")
     at = fill_claim(at, claimant="Someone", claimant_kind="monitor", stance="asserts", claim_date="2018-13-45",
                     source_id="aawsat-2018-06-roundup", quote_ar="هذه جملة ليست في المقال أبدا")
     at.button(key=f"{ADD}__save").click().run()
     # The quote is checked against the archived article first; it is not there.
     assert "Not found in" in errors_text(at)
-    assert (data_dir / "claims.csv").read_bytes() == before
+    assert (local_edit_data / "claims.csv").read_bytes() == before
     at.text_area(key=f"{ADD}_quote_ar").set_value("").run()
     at.button(key=f"{ADD}__save").click().run()
     # The bad date is named under its own field (inside the claim_date field's container), nowhere else.
     field = at.get_by_key(f"f-{ADD}_claim_date")
     assert [e.value for e in field.error] and "2018-13-45" in plain(field.error[0].value)
     assert not at.get_by_key(f"f-{ADD}_claimant").error
-    assert (data_dir / "claims.csv").read_bytes() == before
+    assert (local_edit_data / "claims.csv").read_bytes() == before
     assert at.text_input(key=f"{ADD}_claimant").value == "Someone"  # the input is kept
 
 
-def test_a_stale_save_shows_the_conflict_side_by_side_and_keeps_the_input(data_dir):
+def test_a_stale_save_shows_the_conflict_side_by_side_and_keeps_the_input(local_edit_data):
     at = action(map_at(), "Edit")
     at.selectbox(key=f"ed_which_{prefix('events', EVENT)}").set_value("c-ain-issa-ied-sdf").run()
     p = prefix("claims", "c-ain-issa-ied-sdf")
     at.text_input(key=f"{p}_channel").set_value("mine: statement to AFP").run()
     # Meanwhile someone else saves the same claim.
-    store = CsvStore(data_dir)
+    store = CsvStore(local_edit_data)
     store.update("claims", "c-ain-issa-ied-sdf", {"channel": "theirs: press conference"}, 0, who="someone else",
                  reason="checked the video")
     at.button(key=f"{p}__save").click().run()
@@ -145,8 +136,8 @@ def test_a_stale_save_shows_the_conflict_side_by_side_and_keeps_the_input(data_d
     assert store.get("claims", "c-ain-issa-ied-sdf").values["channel"] == "mine and theirs"
 
 
-def test_history_shows_the_change_and_revert_undoes_it(data_dir):
-    store = CsvStore(data_dir)
+def test_history_shows_the_change_and_revert_undoes_it(local_edit_data):
+    store = CsvStore(local_edit_data)
     row = store.get("claims", "c-ain-issa-ied-coalition")
     store.update("claims", "c-ain-issa-ied-coalition", {"stance": "denies"}, row.revision, who="tester",
                  reason="misread")
@@ -161,32 +152,32 @@ def test_history_shows_the_change_and_revert_undoes_it(data_dir):
     assert "changed again" in errors_text(at)
 
 
-def test_deleting_an_event_with_claims_asks_first(data_dir):
+def test_deleting_an_event_with_claims_asks_first(local_edit_data):
     at = action(map_at("mayadin-explosion"), "Edit")
     p = prefix("events", "mayadin-explosion")
     at.button(key=f"{p}__delete").click().run()
     assert "This event has 1 claim(s)" in plain("\n".join(w.value for w in at.warning))
     at.button(key=f"{p}__delete_no").click().run()
-    assert "mayadin-explosion" in set(load_dataset(data_dir).events["event_id"])
+    assert "mayadin-explosion" in set(load_dataset(local_edit_data).events["event_id"])
     at.button(key=f"{p}__delete").click().run()
     at.button(key=f"{p}__delete_yes").click().run()
-    data = load_dataset(data_dir)
+    data = load_dataset(local_edit_data)
     assert "mayadin-explosion" not in set(data.events["event_id"])
     assert not (data.claims["event_id"] == "mayadin-explosion").any()
-    assert [c.op for c in CsvStore(data_dir).history()] == ["delete", "delete"]
+    assert [c.op for c in CsvStore(local_edit_data).history()] == ["delete", "delete"]
 
 
-def test_an_event_a_story_still_uses_is_not_deleted_at_all(data_dir):
-    before = {p: (data_dir / p).read_bytes() for p in ("events.csv", "claims.csv")}
+def test_an_event_a_story_still_uses_is_not_deleted_at_all(local_edit_data):
+    before = {p: (local_edit_data / p).read_bytes() for p in ("events.csv", "claims.csv")}
     at = action(map_at(), "Edit")
     p = prefix("events", EVENT)
     at.button(key=f"{p}__delete").click().run()
     at.button(key=f"{p}__delete_yes").click().run()
     assert "still used by story_steps" in errors_text(at)
-    assert {p: (data_dir / p).read_bytes() for p in before} == before  # not even its claims
+    assert {p: (local_edit_data / p).read_bytes() for p in before} == before  # not even its claims
 
 
-def test_the_edit_page_adds_a_source_with_a_proposed_id(data_dir):
+def test_the_edit_page_adds_a_source_with_a_proposed_id(local_edit_data):
     at = AppTest.from_file(str(REPO / "app.py"), default_timeout=90).run()
     at.switch_page("pages/edit.py").run()
     at.button_group(key="ed_table").set_value("sources").run()
@@ -199,11 +190,11 @@ def test_the_edit_page_adds_a_source_with_a_proposed_id(data_dir):
     at.run()
     at.button(key=f"{p}__save").click().run()
     assert not at.exception
-    assert "enab-baladi-2018-06-06" in set(load_dataset(data_dir).sources["source_id"])
+    assert "enab-baladi-2018-06-06" in set(load_dataset(local_edit_data).sources["source_id"])
 
 
 @pytest.mark.parametrize("page", ["pages/map.py", "pages/places.py", "pages/import_data.py"])
-def test_edit_off_shows_no_write_control(data_dir, monkeypatch, page):
+def test_edit_off_shows_no_write_control(local_edit_data, monkeypatch, page):
     monkeypatch.setenv("CONFLICTMAP_EDIT", "off")
     at = map_at()
     if page != "pages/map.py":
@@ -216,7 +207,7 @@ def test_edit_off_shows_no_write_control(data_dir, monkeypatch, page):
     assert not [f for f in at.get("form")], "a form (the Import page's save) is shown"
 
 
-def test_edit_off_hides_the_edit_page_and_it_refuses_if_reached(data_dir, monkeypatch):
+def test_edit_off_hides_the_edit_page_and_it_refuses_if_reached(local_edit_data, monkeypatch):
     monkeypatch.setenv("CONFLICTMAP_EDIT", "off")
     at = AppTest.from_file(str(REPO / "pages" / "edit.py"), default_timeout=90).run()
     assert not at.exception
@@ -224,7 +215,7 @@ def test_edit_off_hides_the_edit_page_and_it_refuses_if_reached(data_dir, monkey
     assert not at.button and not at.text_input
 
 
-def test_an_events_places_are_found_in_the_gazetteer_by_their_arabic_name(data_dir):
+def test_an_events_places_are_found_in_the_gazetteer_by_their_arabic_name(local_edit_data):
     at = AppTest.from_file(str(REPO / "app.py"), default_timeout=90).run()
     at.switch_page("pages/edit.py").run()
     at.button_group(key="ed_table").set_value("events").run()

@@ -7,25 +7,15 @@ from __future__ import annotations
 
 import json
 
-import pytest
 from streamlit.testing.v1 import AppTest
 
 from conflictmap.editing import click_precision_m, nearest_place
 from conflictmap.load import load_dataset
 from conflictmap.store import CsvStore
-from tests.conftest import REPO, SEEDS, copy_seed_tables
+from tests.conftest import REPO
 from ui.edit import prefix
 
 NEW = prefix("events", None)
-
-
-@pytest.fixture
-def data_dir(tmp_path, monkeypatch):
-    d = copy_seed_tables(tmp_path / "data")
-    monkeypatch.setenv("CONFLICTMAP_DATA", str(d))
-    monkeypatch.setenv("CONFLICTMAP_SEEDS", str(SEEDS))
-    monkeypatch.setenv("CONFLICTMAP_EDIT", "local")
-    return d
 
 
 def clicked_map(lat: float, lon: float, zoom: int = 10, on_object: bool = False) -> AppTest:
@@ -57,7 +47,7 @@ def test_nearest_place_and_click_precision():
     assert nearest_place(data.places, 35.0, 38.5, click_precision_m(12, 35.0)) is None  # not "syria", a country
 
 
-def test_new_event_here_at_the_nearest_gazetteer_place(data_dir):
+def test_new_event_here_at_the_nearest_gazetteer_place(local_edit_data):
     at = clicked_map(36.39, 38.87)
     assert not at.exception, [e.value for e in at.exception]
     [choice] = [r for r in at.radio if r.key.startswith("_here_choice_")]
@@ -67,15 +57,15 @@ def test_new_event_here_at_the_nearest_gazetteer_place(data_dir):
     fill_event(at, "Test clash near Ain Issa")
     at.button(key=f"{NEW}__save").click().run()
     assert not at.exception, [e.value for e in at.exception]
-    events = load_dataset(data_dir).events.set_index("event_id")
+    events = load_dataset(local_edit_data).events.set_index("event_id")
     assert events.at["test-clash-near-ain-issa", "place_ids"] == "ain-issa"
-    [change] = CsvStore(data_dir).history()
+    [change] = CsvStore(local_edit_data).history()
     assert (change.op, change.table, change.who) == ("create", "events", "local")
     assert at.session_state["selected_event"] == "test-clash-near-ain-issa"
     assert not [c for c in at.get("container") if getattr(c, "key", None) == "cm_new_here"]
 
 
-def test_new_event_here_at_a_new_place_records_the_click(data_dir):
+def test_new_event_here_at_a_new_place_records_the_click(local_edit_data):
     at = clicked_map(34.9, 38.3, zoom=12)
     [choice] = [r for r in at.radio if r.key.startswith("_here_choice_")]
     assert choice.options == ["A new place at the click"]
@@ -83,27 +73,27 @@ def test_new_event_here_at_a_new_place_records_the_click(data_dir):
     at.text_input(key="_here_name_ar").set_value("آبار الاختبار").run()
     at.button(key="_here_create").click().run()
     assert not at.exception, [e.value for e in at.exception]
-    place = CsvStore(data_dir).get("places", "test-wells").values
+    place = CsvStore(local_edit_data).get("places", "test-wells").values
     assert (place["lat"], place["lon"]) == ("34.90000", "38.30000")
     assert place["coord_source"] == "clicked on the map by local (zoom 12)"
     assert place["coord_precision_m"] == str(click_precision_m(12, 34.9)) and place["coord_inferred"] == "false"
     assert at.multiselect(key=f"{NEW}_place_ids").value == ["test-wells"]
     fill_event(at, "Test event at the wells")
     at.button(key=f"{NEW}__save").click().run()
-    ops = [(c.op, c.table) for c in CsvStore(data_dir).history()]
+    ops = [(c.op, c.table) for c in CsvStore(local_edit_data).history()]
     assert ops == [("create", "places"), ("create", "events")]
-    data = load_dataset(data_dir)
+    data = load_dataset(local_edit_data)
     assert not data.errors
     ev = data.events.set_index("event_id").loc["test-event-at-the-wells"]
     assert (round(ev["lat"], 5), round(ev["lon"], 5)) == (34.9, 38.3)
 
 
-def test_a_click_on_an_event_offers_no_new_event(data_dir):
+def test_a_click_on_an_event_offers_no_new_event(local_edit_data):
     at = clicked_map(36.3855, 38.86228, on_object=True)
     assert not [r for r in at.radio if r.key.startswith("_here_choice_")]
 
 
-def test_with_editing_off_the_map_asks_for_no_click_and_offers_nothing(data_dir, monkeypatch):
+def test_with_editing_off_the_map_asks_for_no_click_and_offers_nothing(local_edit_data, monkeypatch):
     monkeypatch.setenv("CONFLICTMAP_EDIT", "off")
     at = clicked_map(36.39, 38.87)
     assert not at.exception
@@ -135,7 +125,7 @@ def edit_page(table: str) -> AppTest:
     return at
 
 
-def test_a_click_on_the_place_forms_map_sets_the_coordinate_with_its_provenance(data_dir):
+def test_a_click_on_the_place_forms_map_sets_the_coordinate_with_its_provenance(local_edit_data):
     at = edit_page("places")
     at.selectbox(key="ed_row_places").set_value("hajin").run()
     p = prefix("places", "hajin")
@@ -145,14 +135,14 @@ def test_a_click_on_the_place_forms_map_sets_the_coordinate_with_its_provenance(
     assert not at.exception, [e.value for e in at.exception]
     assert (at.text_input(key=f"{p}_lat").value, at.text_input(key=f"{p}_lon").value) == ("34.70010", "40.83020")
     at.button(key=f"{p}__save").click().run()
-    row = CsvStore(data_dir).get("places", "hajin").values
+    row = CsvStore(local_edit_data).get("places", "hajin").values
     assert row["lat"] == "34.70010" and row["coord_source"] == "clicked on the map by local (zoom 14)"
     assert row["coord_precision_m"] == str(click_precision_m(14, 34.7001))
-    [change] = CsvStore(data_dir).history()
+    [change] = CsvStore(local_edit_data).history()
     assert change.old["lat"] != "34.70010" and change.new["lat"] == "34.70010"
 
 
-def test_a_click_on_the_event_forms_map_adds_the_nearest_gazetteer_place(data_dir):
+def test_a_click_on_the_event_forms_map_adds_the_nearest_gazetteer_place(local_edit_data):
     at = edit_page("events")
     at.session_state[f"{NEW}__map"] = {"last_clicked": {"lat": 35.41, "lng": 35.95}, "last_object_clicked": None,
                                        "zoom": 11}
@@ -169,7 +159,7 @@ def test_a_click_on_the_event_forms_map_adds_the_nearest_gazetteer_place(data_di
 
 # --- stories --------------------------------------------------------------------------------------------
 
-def test_a_new_story_with_a_step_is_created_and_validated_at_the_field(data_dir):
+def test_a_new_story_with_a_step_is_created_and_validated_at_the_field(local_edit_data):
     at = edit_page("stories")
     p = prefix("stories", None)
     at.text_input(key=f"{p}_title_en").set_value("Test story: two nights in Hajin")
@@ -177,7 +167,7 @@ def test_a_new_story_with_a_step_is_created_and_validated_at_the_field(data_dir)
     at.button(key=f"{p}__save").click().run()
     assert not at.exception, [e.value for e in at.exception]
     sid = "test-story-two-nights"
-    assert CsvStore(data_dir).get("stories", sid).values["title_ar"] == "قصة اختبار: ليلتان في هجين"
+    assert CsvStore(local_edit_data).get("stories", sid).values["title_ar"] == "قصة اختبار: ليلتان في هجين"
     at.selectbox(key="ed_story").set_value(sid).run()
     s = form(at, "story_steps", None)
     assert at.text_input(key=f"{s}_step__shown").value == "1"
@@ -187,16 +177,16 @@ def test_a_new_story_with_a_step_is_created_and_validated_at_the_field(data_dir)
     at.text_input(key=f"{s}_zoom").set_value("40").run()
     at.button(key=f"{s}__save").click().run()
     assert any("zoom" in e.value or "40" in e.value for e in at.error)  # at the field, nothing written
-    assert CsvStore(data_dir).get("story_steps", f"{sid}/1") is None
+    assert CsvStore(local_edit_data).get("story_steps", f"{sid}/1") is None
     at.text_input(key=f"{s}_zoom").set_value("9").run()
     at.button(key=f"{s}__save").click().run()
-    step = CsvStore(data_dir).get("story_steps", f"{sid}/1").values
+    step = CsvStore(local_edit_data).get("story_steps", f"{sid}/1").values
     assert (step["event_id"], step["caption_ar"], step["zoom"]) == ("hajin-clashes", "الليلة الأولى.", "9")
-    data = load_dataset(data_dir)
+    data = load_dataset(local_edit_data)
     assert not data.errors and sid in set(data.story_steps["story_id"])
 
 
-def test_a_step_highlighting_another_events_claim_is_refused_at_the_claim(data_dir):
+def test_a_step_highlighting_another_events_claim_is_refused_at_the_claim(local_edit_data):
     at = edit_page("stories")
     at.selectbox(key="ed_story").set_value("ain-issa").run()
     at.selectbox(key=step_picker("ain-issa")).set_value("ain-issa/2").run()
@@ -205,43 +195,47 @@ def test_a_step_highlighting_another_events_claim_is_refused_at_the_claim(data_d
     at.selectbox(key=f"{s}_event_id").set_value("hajin-clashes").run()  # the claim stays: another event's now
     at.button(key=f"{s}__save").click().run()
     assert any("is not a claim of the event hajin-clashes" in e.value.replace("\\", "") for e in at.error)
-    assert CsvStore(data_dir).history() == []
+    assert CsvStore(local_edit_data).history() == []
 
 
-def test_steps_are_moved_and_deleted_and_the_story_history_reverts_them(data_dir):
+def test_steps_are_moved_and_deleted_and_the_story_history_reverts_them(local_edit_data):
+    def captions() -> list[str]:
+        steps = load_dataset(local_edit_data).story_steps.query("story_id == 'ain-issa'")
+        return [r.caption_en for r in steps.itertuples()]
+
     at = edit_page("stories")
     at.selectbox(key="ed_story").set_value("ain-issa").run()
     key = step_picker("ain-issa")
-    before = [r.caption_en for r in load_dataset(data_dir).story_steps.query("story_id == 'ain-issa'").itertuples()]
+    before = captions()
     at.selectbox(key=key).set_value("ain-issa/4").run()
     at.button(key=f"{key}__up").click().run()
     assert not at.exception, [e.value for e in at.exception]
-    after = [r.caption_en for r in load_dataset(data_dir).story_steps.query("story_id == 'ain-issa'").itertuples()]
+    after = captions()
     assert after == [before[0], before[1], before[3], before[2], before[4]]
     assert at.selectbox(key=key).value == "ain-issa/3"  # the picker follows the moved step
     at.button(key=f"{key}__delete").click().run()
-    after = [r.caption_en for r in load_dataset(data_dir).story_steps.query("story_id == 'ain-issa'").itertuples()]
+    after = captions()
     assert after == [before[0], before[1], before[2], before[4]]
     history = "\n".join(m.value for m in at.markdown)
     assert "delete story\\_steps" in history or "delete story_steps" in history
-    newest = max(c.change_id for c in CsvStore(data_dir).history())
+    newest = max(c.change_id for c in CsvStore(local_edit_data).history())
     at.button(key=f"revert-{newest}").click().run()  # the deleted last row comes back
-    assert CsvStore(data_dir).get("story_steps", "ain-issa/5") is not None
+    assert CsvStore(local_edit_data).get("story_steps", "ain-issa/5") is not None
 
 
-def test_deleting_a_story_asks_first_and_takes_its_steps(data_dir):
+def test_deleting_a_story_asks_first_and_takes_its_steps(local_edit_data):
     at = edit_page("stories")
     at.selectbox(key="ed_story").set_value("assad-exit").run()
     at.button(key="ed_story_delete").click().run()
     assert any("its" in w.value and "step" in w.value for w in at.warning)
     at.button(key="ed_story_delete_yes").click().run()
     assert not at.exception, [e.value for e in at.exception]
-    data = load_dataset(data_dir)
+    data = load_dataset(local_edit_data)
     assert "assad-exit" not in set(data.stories["story_id"]) and "assad-exit" not in set(data.story_steps["story_id"])
     assert at.selectbox(key="ed_story").value is None
 
 
-def test_with_editing_off_stories_cannot_be_edited(data_dir, monkeypatch):
+def test_with_editing_off_stories_cannot_be_edited(local_edit_data, monkeypatch):
     monkeypatch.setenv("CONFLICTMAP_EDIT", "off")
     at = AppTest.from_file(str(REPO / "pages" / "edit.py"), default_timeout=90).run()
     assert not at.button and not at.selectbox
@@ -249,4 +243,4 @@ def test_with_editing_off_stories_cannot_be_edited(data_dir, monkeypatch):
 
     at.session_state  # noqa: B018 - a script context exists for the callback below
     _move("ain-issa", 2, 1)  # a write reached without an editor is refused
-    assert CsvStore(data_dir).history() == []
+    assert CsvStore(local_edit_data).history() == []

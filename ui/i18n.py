@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from conflictmap.i18n import EN
+from conflictmap.i18n import label as _label
 from conflictmap.i18n import t as _t
 
 
@@ -41,6 +42,5 @@ def words(prefix: str):
 
 
 def label(prefix: str, value: object) -> str:
-    """A data value's reader label (``status.denied`` -> "Denied"), or the value itself when it has none."""
-    key = f"{prefix}.{value}"
-    return t(key) if key in EN else ("" if value is None else str(value))
+    """A data value's reader label in the user's language (:func:`conflictmap.i18n.label`)."""
+    return _label(prefix, value, lang())

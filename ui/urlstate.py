@@ -37,6 +37,10 @@ def _clamp_dates(data: Dataset, d_from: dt.date | None, d_to: dt.date | None) ->
 _EPOCH = dt.datetime(1970, 1, 1)
 
 
+# The filters whose options are shown as catalogue labels (ui.filters' format_func): key -> (prefix, facet).
+_LABELLED = {"f_status": ("status", "statuses"), "f_types": ("etype", "event_types")}
+
+
 def _decoded(key: str, proto, data: Dataset) -> object:
     """A filter widget's value as the browser sent it (see :func:`sent_filters`); None if it cannot be read."""
     kind = proto.WhichOneof("value")
@@ -48,12 +52,9 @@ def _decoded(key: str, proto, data: Dataset) -> object:
         return proto.string_value
     if key in ("f_types", "f_status", "f_actors") and kind == "string_array_value":
         labels = list(proto.string_array_value.data)
-        # The multiselects send each option's label, in the language shown: back to the values.
-        if key == "f_status":
-            names = {catalogue_text(f"status.{s}", lg): s for s in facets(data).statuses for lg in LANGS}
-            labels = [names.get(x, x) for x in labels]
-        elif key == "f_types":
-            names = {catalogue_text(f"etype.{s}", lg): s for s in facets(data).event_types for lg in LANGS}
+        if key in _LABELLED:  # the multiselect sends each option's label, in the language shown: back to values
+            prefix, facet = _LABELLED[key]
+            names = {catalogue_text(f"{prefix}.{v}", lg): v for v in getattr(facets(data), facet) for lg in LANGS}
             labels = [names.get(x, x) for x in labels]
         return labels
     return None

@@ -11,7 +11,7 @@ from __future__ import annotations
 from conflictmap.i18n.ar import AR
 from conflictmap.i18n.en import EN
 
-__all__ = ["AR", "CATALOGUE", "EN", "LANGS", "t"]
+__all__ = ["AR", "CATALOGUE", "EN", "LANGS", "label", "t"]
 
 LANGS = ("en", "ar")
 
@@ -26,3 +26,10 @@ def t(key: str, lang: str = "en", **values: object) -> str:
     text = CATALOGUE.get(lang, EN)[key]
     return text.format(**values) if values else text
 
+
+
+def label(prefix: str, value: object, lang: str = "en") -> str:
+    """A data value's reader label (``label("status", "denied")`` -> "Denied"), or the value itself when the
+    catalogue has no ``<prefix>.<value>`` (data-defined values, e.g. an actor)."""
+    key = f"{prefix}.{value}"
+    return t(key, lang) if key in EN else ("" if value is None else str(value))

@@ -197,7 +197,7 @@ AR: dict[str, str] = {
     "places.flagged": "على هذا المرشّح تنبيه؛ سيُحفظ مع التنبيه في ملاحظاته.",
     "places.not_found": "{label}: لم يُعثر عليه. {note}", "places.save": "حفظ الإحداثيات ({n}) في places.csv",
     "places.changed": "تغيّر places.csv منذ البحث؛ أعد تحديد الإحداثيات.",
-    "places.write_failed": "تعذّرت كتابة {path}: {error}", "places.saved": "حُفظت الإحداثيات ({n}) في {path}.",
+    "places.saved": "حُفظت الإحداثيات ({n}) في {path}.",
     "places.lookup": "البحث عن اسم (دون اتصال: المعجم الجغرافي وGeoNames)",
     "places.lookup_name": "اسم المكان، بالعربية أو بأي نقل حرفي",
     "places.lookup_placeholder": "مثلًا: بهجين، Hajeen، al-Mayadeen، قاعدة حميميم", "places.from_step": " (من {step})",

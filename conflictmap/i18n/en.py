@@ -218,7 +218,7 @@ EN: dict[str, str] = {
     "places.flagged": "This candidate was flagged; it will be saved with the flag in its notes.",
     "places.not_found": "{label}: not found. {note}", "places.save": "Save {n} coordinate(s) to places.csv",
     "places.changed": "places.csv changed since the lookup; geocode again.",
-    "places.write_failed": "Could not write {path}: {error}", "places.saved": "Saved {n} coordinate(s) to {path}.",
+    "places.saved": "Saved {n} coordinate(s) to {path}.",
     "places.lookup": "Look up a name (offline: gazetteer and GeoNames)",
     "places.lookup_name": "Place name, Arabic or any transliteration",
     "places.lookup_placeholder": "e.g. بهجين, Hajeen, al-Mayadeen, قاعدة حميميم", "places.from_step": " (from {step})",
