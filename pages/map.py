@@ -34,7 +34,7 @@ from conflictmap.geo import SYRIA_CENTER, SYRIA_ZOOM, in_view
 from conflictmap.maplayers import BASEMAPS, POINT_LIMIT, event_layers
 from conflictmap.stories import step_view, story_lengths, story_path
 from conflictmap.viewstate import LANGUAGES
-from ui.i18n import t
+from ui.i18n import t, words
 from ui.layout import page_css
 from ui.timeline import timeline
 
@@ -209,9 +209,9 @@ with header:
             label_visibility="collapsed", key=pick_key, on_change=pick_story, args=(pick_key,))
     rest = top[2:]
     if not present:
-        # The basemaps keep one name in both languages (proper names; the offline one is bilingual): a widget
-        # whose option labels change between runs loses its value in Streamlit.
-        rest[0].selectbox(t("map.basemap"), list(BASEMAPS), format_func=lambda k: BASEMAPS[k][0], key="basemap",
+        # Named in the reader's language: a keyed selectbox keeps its value when its option labels change
+        # (Streamlit 1.67: the key alone is its identity).
+        rest[0].selectbox(t("map.basemap"), list(BASEMAPS), format_func=words("basemap."), key="basemap",
                           label_visibility="collapsed", on_change=ui.keep, args=("basemap",),
                           help=t("map.basemap_help"))
         rest = rest[1:]

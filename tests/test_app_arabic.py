@@ -159,3 +159,16 @@ def test_a_type_chosen_in_arabic_filters_by_its_value(arabic):
     assert at.session_state["f_types"] == ["Strategic developments"]
     # The link keeps the value, not the label.
     assert at.query_params.get("type") in ("Strategic developments", ["Strategic developments"])
+
+
+def test_the_basemap_is_named_in_arabic_and_stays_chosen_across_a_language_switch(monkeypatch):
+    monkeypatch.delenv("CONFLICTMAP_DATA", raising=False)
+    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=90).run()
+    at.selectbox(key="basemap").set_value("osm").run()
+    at.button_group(key="lang").set_value("ar").run()
+    assert not at.exception
+    picker = at.selectbox(key="basemap")
+    assert picker.value == "osm", "the basemap was reset when its labels changed language"
+    assert picker.options == ["حدود بلا إنترنت (Natural Earth)", "خريطة OpenStreetMap", "Carto فاتحة",
+                              "صور فضائية (Esri)"]
+    assert at.query_params.get("map") in ("osm", ["osm"])

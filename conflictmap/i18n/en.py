@@ -12,7 +12,7 @@ EN: dict[str, str] = {
     "map.shown": "{n} of {total} events shown",
     "map.unplaced_note": " · {n} without coordinates (see Places)",
     "map.basemap": "Basemap",
-    "map.basemap_help": "The offline map works with no internet; the tile layers need a connection.",
+    "map.basemap_help": "Offline borders work with no internet; the tile layers need a connection.",
     "map.language_help": "Which language leads in titles and captions",
     "map.present": "Present", "map.exit": "Exit",
     "map.present_help": "Presentation mode: hides the controls and enlarges text, for a projector",
@@ -437,4 +437,7 @@ EN: dict[str, str] = {
     "subtype.Looting/property destruction": "Looting/property destruction",
     "subtype.Non-violent transfer of territory": "Non-violent transfer of territory",
     "subtype.Other": "Other",
+    # the basemap picker (maplayers.BASEMAPS)
+    "basemap.offline": "Offline borders (Natural Earth)", "basemap.osm": "OpenStreetMap",
+    "basemap.carto": "Carto light", "basemap.satellite": "Satellite (Esri World Imagery)",
 }

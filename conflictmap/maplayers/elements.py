@@ -22,15 +22,16 @@ from ..i18n import t
 from ..schema import STATUSES
 from ..text import json_for_script
 
+# key -> (tile URL or None for the offline borders, attribution). Their names for readers are the catalogue's
+# "basemap.<key>" (conflictmap.i18n), in the reader's language.
 BASEMAPS = {
-    "offline": ("Offline · دون إنترنت", None, None),
-    "osm": ("OpenStreetMap", "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+    "offline": (None, None),
+    "osm": ("https://tile.openstreetmap.org/{z}/{x}/{y}.png",
             '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'),
-    "carto": ("Carto light", "https://{s}.basemaps.cartocdn.com/light_all/{z}/{x}/{y}{r}.png",
+    "carto": ("https://{s}.basemaps.cartocdn.com/light_all/{z}/{x}/{y}{r}.png",
               '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors '
               '&copy; <a href="https://carto.com/attributions">CARTO</a>'),
-    "satellite": ("Satellite (Esri World Imagery)",
-                  "https://server.arcgisonline.com/ArcGIS/rest/services/World_Imagery/MapServer/tile/{z}/{y}/{x}",
+    "satellite": ("https://server.arcgisonline.com/ArcGIS/rest/services/World_Imagery/MapServer/tile/{z}/{y}/{x}",
                   "Tiles &copy; Esri &mdash; Source: Esri, Maxar, Earthstar Geographics, and the GIS User Community"),
 }
 BASEMAP_URL = "/app/static/vendor/basemap/countries.geojson"
@@ -272,7 +273,7 @@ def base_map(basemap: str = "offline", *, basemap_url: str = BASEMAP_URL, basema
     if layers_js:
         m.default_js.append(("conflictmap_layers", layers_js_url() if layers_js == "app" else layers_js))
     m.default_css = [(n, u) for n, u in m.default_css if n == "leaflet_css"]
-    name, url, attribution = BASEMAPS.get(basemap, BASEMAPS["offline"])
+    url, attribution = BASEMAPS.get(basemap, BASEMAPS["offline"])
     m.get_root().header.add_child(folium.Element(MAP_CSS))
     arrows = ArrowHelper()
     arrows._id = "arrows"
@@ -297,7 +298,7 @@ def base_map(basemap: str = "offline", *, basemap_url: str = BASEMAP_URL, basema
             tl._id = "towns"
             m.add_child(tl)
     else:
-        tiles = folium.TileLayer(tiles=url, attr=attribution, name=name, max_zoom=18)
+        tiles = folium.TileLayer(tiles=url, attr=attribution, name=t(f"basemap.{basemap}", lang), max_zoom=18)
         tiles._id = "tiles"
         tiles.add_to(m)
     if legend:
