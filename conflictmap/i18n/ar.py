@@ -415,6 +415,6 @@ AR: dict[str, str] = {
     "subtype.Non-violent transfer of territory": "انتقال أراضٍ دون عنف",
     "subtype.Other": "أخرى",
     # the basemap picker (maplayers.BASEMAPS)
-    "basemap.offline": "حدود بلا إنترنت (Natural Earth)", "basemap.osm": "خريطة OpenStreetMap",
+    "basemap.offline": "حدود بلا إنترنت", "basemap.osm": "خريطة OpenStreetMap",
     "basemap.carto": "Carto فاتحة", "basemap.satellite": "صور فضائية (Esri)",
 }

@@ -438,6 +438,6 @@ EN: dict[str, str] = {
     "subtype.Non-violent transfer of territory": "Non-violent transfer of territory",
     "subtype.Other": "Other",
     # the basemap picker (maplayers.BASEMAPS)
-    "basemap.offline": "Offline borders (Natural Earth)", "basemap.osm": "OpenStreetMap",
+    "basemap.offline": "Offline borders", "basemap.osm": "OpenStreetMap",
     "basemap.carto": "Carto light", "basemap.satellite": "Satellite (Esri World Imagery)",
 }
