@@ -7,6 +7,7 @@ and status. The CSV loader (:mod:`conflictmap.load`) and the importers both end 
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -46,8 +47,7 @@ def _convert_column(df: pd.DataFrame, col: Column, label: str, issues: list[RowI
         out = _numbers(s, blank)
         _flag(issues, bad, label, df, out.isna() & ~blank, col.name, f"not a number ({col.kind})")
         if col.kind == "int":
-            _flag(issues, bad, label, df, out.notna() & (np.mod(out.to_numpy(), 1) != 0), col.name,
-                  "not a whole number")
+            _flag(issues, bad, label, df, _fractional(out), col.name, "not a whole number")
         if col.min is not None:
             _flag(issues, bad, label, df, out < col.min, col.name, f"below the minimum {col.min:g}")
         if col.max is not None:
@@ -67,6 +67,18 @@ def _convert_column(df: pd.DataFrame, col: Column, label: str, issues: list[RowI
         _flag(issues, bad, label, df, ~blank & ~s.isin(col.choices), col.name,
               f"must be one of: {', '.join(map(str, col.choices))}")
     return s
+
+
+def _fractional(values: pd.Series) -> pd.Series:
+    """Where a number is not whole (infinity included); never where it is missing.
+
+    Only the numbers go through ``np.mod``: on NaN it takes a slow path (0.1 s for a blank column of 300,000).
+    """
+    v = values.to_numpy()
+    present = np.flatnonzero(~np.isnan(v))
+    out = np.zeros(len(v), dtype=bool)
+    out[present] = np.mod(v[present], 1) != 0
+    return pd.Series(out, index=values.index)
 
 
 def _dates(s: pd.Series, blank: pd.Series) -> pd.Series:
@@ -186,6 +198,13 @@ def assemble(events: pd.DataFrame, claims: pd.DataFrame, sources: pd.DataFrame, 
     (``python -m conflictmap import``), not to show them.
     """
     ev_label, cl_label = schema.EVENTS.path, schema.CLAIMS.path
+    sorting = None
+    if not derive and not events.empty:
+        # Only sorted, not derived: sort them all now (mostly Arrow's take, off the interpreter lock) while
+        # the checks below run on them as they are, and drop the rows those set aside afterwards.
+        pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="conflictmap-sort")
+        sorting = pool.submit(_sorted_events, events.reset_index(names="row"))
+        pool.shutdown(wait=False)
 
     # Rules across fields.
     if not events.empty:
@@ -214,8 +233,12 @@ def assemble(events: pd.DataFrame, claims: pd.DataFrame, sources: pd.DataFrame, 
 
     if derive:
         events = _derive_event_columns(events, places, claims)
-    else:
+    elif sorting is None:
         events = _sorted_events(events.reset_index(names="row"))
+    else:
+        kept, events = events.index, sorting.result()
+        if len(kept) < len(events):
+            events = events[events["row"].isin(kept)].reset_index(drop=True)
     extra = {}
     if stories is not None and story_steps is not None:
         steps_label = schema.STORY_STEPS.path
@@ -280,4 +303,16 @@ def _derive_event_columns(events: pd.DataFrame, places: pd.DataFrame, claims: pd
 
 
 def _sorted_events(events: pd.DataFrame) -> pd.DataFrame:
-    return events.sort_values(["date_start", "event_id"], kind="stable").reset_index(drop=True)
+    """By ``date_start``, then ``event_id`` (stable; a blank date last), as ``sort_values`` would order them.
+
+    Arrow finds the order (pandas factorizes the id text first: ~0.15 s for 200,000 events), and a table
+    that is already in order is not copied.
+    """
+    if len(events) < 2:
+        return events.reset_index(drop=True)
+    keys = pa.table({"date": pa.array(events["date_start"].to_numpy(), from_pandas=True),
+                     "id": pa.array(events["event_id"])})
+    order = pc.sort_indices(keys, sort_keys=[("date", "ascending"), ("id", "ascending")]).to_numpy()  # nulls last
+    if (order[1:] > order[:-1]).all():
+        return events.reset_index(drop=True)
+    return events.take(order).reset_index(drop=True)

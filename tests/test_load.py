@@ -95,3 +95,29 @@ def test_between_event_is_anchored_at_the_midpoint(make_data):
 def test_event_at_a_place_without_coordinates_loads_unmapped(make_data):
     data = load_dataset(make_data(places=[place("a", "", "")]))
     assert len(data.events) == 1 and data.events["lat"].isna().all()
+
+
+def test_sorting_without_derived_columns_sets_aside_the_same_rows_in_the_same_order(make_data):
+    # `python -m conflictmap import` assembles without the derived columns and sorts the events while the
+    # cross-table checks run: the rows those checks set aside must still go, and the order and report match.
+    from conflictmap import schema
+    from conflictmap.load import read_csv_table
+    from conflictmap.validate import assemble, validate_table
+
+    d = make_data(events=[event("e3", "2018-06-05"), event("e1", "2018-06-03", place_ids="nowhere"),
+                          event("e2", "2018-06-03"), event("e0", "2018-06-09", sub_event_type="Chemical weapon"),
+                          event("e4", "2018-06-01", source_id="ghost"), event("e5", "2018-06-03")],
+                  claims=[claim("c1", "e1", "SOHR", "asserts"), claim("c2", "e2", "SDF", "denies")])
+
+    def assembled(derive):
+        issues = []
+        frames = {t.name: validate_table(read_csv_table(d / t.path, t, t.path, issues), t, t.path, issues)
+                  for t in (schema.EVENTS, schema.CLAIMS, schema.SOURCES, schema.PLACES)}
+        return assemble(frames["events"], frames["claims"], frames["sources"], frames["places"], issues, d,
+                        derive=derive)
+
+    full, plain = assembled(True), assembled(False)
+    assert plain.events["event_id"].tolist() == ["e2", "e5", "e3"] == full.events["event_id"].tolist()
+    assert plain.events["row"].tolist() == full.events["row"].tolist() == [4, 7, 2]
+    assert plain.claims["claim_id"].tolist() == ["c2"]
+    assert [str(i) for i in plain.issues] == [str(i) for i in full.issues] and len(plain.issues) == 4
