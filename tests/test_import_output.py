@@ -20,7 +20,7 @@ import pandas as pd
 import pyarrow as pa
 import pytest
 
-from conflictmap import importers
+from conflictmap import importers, schema
 from conflictmap.cli import main
 from conflictmap.importers._common import slug, slugs, stable_id, stable_ids
 from conflictmap.load import load_dataset
@@ -118,21 +118,21 @@ def test_the_command_writes_what_the_app_would_load(name, tmp_path):
 
 @pytest.mark.parametrize("existing", [False, True])
 def test_a_table_that_fails_in_the_writing_thread_leaves_nothing_half_written(tmp_path, monkeypatch, existing):
-    # events.csv is built and written in a thread of its own: its failure must still reach the caller, and
-    # the directory must hold what it held before (nothing, or the old tables), never part of the new ones.
+    # The tables are built and written in threads (a task per column): a failure must still reach the caller,
+    # and the directory must hold what it held before (nothing, or the old tables), never part of the new ones.
     data = importers.import_file(GOLDEN / "acled-mixed.csv", cache=False)
     out = tmp_path / "out"
     if existing:
         importers.write_tables(data, out)
         before = {rel: (out / rel).read_bytes() for rel in WRITTEN}
-    real = importers._csv_parts
+    real = importers._column_field
 
-    def failing(columns):
-        if "event_id" in columns and "date_start" in columns:  # the events table only
+    def failing(s, col):
+        if col is schema.EVENTS.columns[1]:  # one column of the events table only
             raise OSError("disk full while writing events.csv")
-        return real(columns)
+        return real(s, col)
 
-    monkeypatch.setattr(importers, "_csv_parts", failing)
+    monkeypatch.setattr(importers, "_column_field", failing)
     with pytest.raises(OSError, match="disk full"):
         importers.write_tables(data, out, force=existing)
     if existing:

@@ -252,6 +252,24 @@ def test_blank_lines_are_skipped_but_still_counted(acled_file):
     assert [(i.row, i.column) for i in data.issues] == [(4, "latitude")]
 
 
+def test_a_byte_order_mark_is_not_part_of_the_first_column(acled_file, tmp_path):
+    # Spreadsheets save "UTF-8 with BOM"; pyarrow reads the file itself, and the header is read separately.
+    plain = acled_file([acled_row("SYR1"), acled_row("SYR2", notes="a, \"quoted\" note")])
+    marked = tmp_path / "marked.csv"
+    marked.write_bytes(b"\xef\xbb\xbf" + plain.read_bytes())
+    a, b = load(plain), importers.import_file(marked, name=plain.name, cache=False)
+    assert b.events["event_id"].tolist() == ["SYR1", "SYR2"] and not b.issues
+    assert importers.tables_csv(a) == importers.tables_csv(b)
+
+
+@pytest.mark.parametrize("content", [b"", b"\xef\xbb\xbf", b" \r\n\n\t ", b"\n" * 70_000])
+def test_an_empty_or_blank_file_is_called_empty(tmp_path, content):
+    path = tmp_path / "blank.csv"
+    path.write_bytes(content)
+    with pytest.raises(importers.ImportFormatError, match=r"blank\.csv is empty"):
+        load(path)
+
+
 def test_a_file_with_no_usable_rows_says_so(acled_file):
     data = load(acled_file([]))
     assert data.events.empty and data.sources.empty

@@ -31,7 +31,9 @@ import re
 import secrets
 import shutil
 import tempfile
+import threading
 import zipfile
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -44,6 +46,7 @@ from ..model import DataError, Dataset, RowIssue
 from ..validate import assemble, place_lists, validate_table
 from . import acled, ucdp
 from ._common import (
+    HEAD_BYTES,
     Converted,
     ImportFormatError,
     from_arrow,
@@ -51,6 +54,7 @@ from ._common import (
     in_background,
     iso_text,
     read_bytes,
+    read_head,
     read_header,
     read_text_columns,
     string_buffers,
@@ -97,21 +101,21 @@ def convert_file(path: Path | str, *, name: str | None = None) -> Converted:
     """Read an ACLED or UCDP file and map it onto our tables (as text, not yet validated)."""
     path = Path(path)
     name = name or path.name
-    raw = read_bytes(path)
-    if not raw or raw.isspace():
+    head = read_head(path)
+    if not head.strip() and (path.stat().st_size <= HEAD_BYTES or not read_bytes(path).strip()):
         raise ImportFormatError(f"{name} is empty")
 
-    def parse(raw: bytes, issues: list[RowIssue]) -> tuple[str, pd.DataFrame]:
-        header = read_header(raw)
+    def parse(head: bytes, source: Path | bytes, issues: list[RowIssue]) -> tuple[str, pd.DataFrame]:
+        header = read_header(head)
         fmt = detect_format(header, name)
-        return fmt, read_text_columns(raw, header, name, issues)
+        return fmt, read_text_columns(source, header, name, issues)
 
     encoding, issues = "utf-8", []
     try:
-        fmt, df = parse(raw, issues)
+        fmt, df = parse(head, path, issues)  # pyarrow reads the file itself
     except UnicodeDecodeError:  # found by the header check or by pyarrow while parsing; no extra pass
-        raw, encoding, issues = from_cp1256(raw, name)
-        fmt, df = parse(raw, issues)
+        raw, encoding, issues = from_cp1256(read_bytes(path), name)
+        fmt, df = parse(raw, raw, issues)
     conv = FORMATS[fmt].convert(df, name, encoding, issues)
     if conv.events.empty:  # a source row for nothing would only add a confusing error about its date
         conv.sources = conv.sources.iloc[0:0]
@@ -368,21 +372,30 @@ def _csv_field(arr: pa.Array) -> pa.Array:
     """Quote (and double the quotes of) only the values that need it."""
     if arr.null_count:
         needs = pc.match_substring_regex(arr, _NEEDS_QUOTES)
-    else:
-        # The four bytes never occur inside a multi-byte UTF-8 character: find them in the raw bytes, then
-        # the values they belong to.
-        offsets, data = string_buffers(arr)
-        hits = _bytes_needing_quotes(data[offsets[0]:offsets[-1]]) + offsets[0]
-        if not len(hits):
+        if not pc.any(needs).as_py():
             return arr
-        mask = np.zeros(len(arr), dtype=bool)
-        mask[np.searchsorted(offsets, hits, side="right") - 1] = True
-        needs = pa.array(mask)
-    if not pc.any(needs).as_py():
+        some = arr.filter(needs)
+        return pc.replace_with_mask(arr, needs, _quoted(some, pc.any(pc.match_substring(some, '"')).as_py()))
+    # The four bytes never occur inside a multi-byte UTF-8 character: find them in the raw bytes, then
+    # the values they belong to.
+    offsets, data = string_buffers(arr)
+    hits = _bytes_needing_quotes(data[offsets[0]:offsets[-1]]) + offsets[0]
+    if not len(hits):
         return arr
-    some = arr.filter(needs)
-    quoted = pc.binary_join_element_wise(_large('"'), pc.replace_substring(some, '"', '""'), _large('"'), _large(""))
-    return pc.replace_with_mask(arr, needs, quoted)
+    quotes = bool((data[hits] == 34).any())
+    mask = np.zeros(len(arr), dtype=bool)
+    mask[np.searchsorted(offsets, hits, side="right") - 1] = True
+    if mask.all():  # every value (long notes: most of them): no picking out and putting back
+        return _quoted(arr, quotes)
+    needs = pa.array(mask)
+    return pc.replace_with_mask(arr, needs, _quoted(arr.filter(needs), quotes))
+
+
+def _quoted(arr: pa.Array, quotes: bool) -> pa.Array:
+    """Each value in double quotes; its own quotes doubled (when ``quotes``: some value has one)."""
+    if quotes:
+        arr = pc.replace_substring(arr, '"', '""')
+    return pc.binary_join_element_wise(_large('"'), arr, _large('"'), _large(""))
 
 
 def _csv_parts(columns: dict[str, pd.Series]) -> list[bytes | pa.Buffer]:
@@ -393,20 +406,83 @@ def _csv_parts(columns: dict[str, pd.Series]) -> list[bytes | pa.Buffer]:
     about 1.5 s instead of 10 s. Returned as the header and the body, which are written one after the
     other: joining them would copy the body (150 MB for 200,000 ACLED events) once more.
     """
-    header = ",".join(_csv_field(pa.array(list(columns), pa.large_string())).to_pylist()) + "\n"
+    header = _csv_header(list(columns))
     rows = len(next(iter(columns.values()))) if columns else 0
     if not rows:
-        return [header.encode("utf-8")]
-    fields = [_csv_field(to_arrow(s)) for s in columns.values()]
+        return [header]
+    return [header, _csv_body([_csv_field(to_arrow(s)) for s in columns.values()])]
+
+
+def _csv_header(names: list[str]) -> bytes:
+    return (",".join(_csv_field(pa.array(names, pa.large_string())).to_pylist()) + "\n").encode("utf-8")
+
+
+def _csv_body(fields: list[pa.Array]) -> pa.Buffer:
+    """The lines of a CSV body from its columns' fields (:func:`_csv_field`), as one buffer."""
     # Each line ends in "\n" (added to the last field: cheaper than to the whole line), so the values
     # buffer of the joined array is the whole body, in order.
-    fields[-1] = pc.binary_join_element_wise(fields[-1], _large(""), _large("\n"))
+    fields = [*fields[:-1], pc.binary_join_element_wise(fields[-1], _large(""), _large("\n"))]
     lines = pc.binary_join_element_wise(*fields, _large(","))
     if isinstance(lines, pa.ChunkedArray):
         lines = lines.combine_chunks()
     offsets = np.frombuffer(lines.buffers()[1], dtype=np.int64, count=len(lines) + 1, offset=8 * lines.offset)
-    body = lines.buffers()[2].slice(int(offsets[0]), int(offsets[-1] - offsets[0]))
-    return [header.encode("utf-8"), body]
+    return lines.buffers()[2].slice(int(offsets[0]), int(offsets[-1] - offsets[0]))
+
+
+def _column_field(s: pd.Series, col: schema.Column) -> pa.Array:
+    """One column of a table as CSV fields: typed values to text (:func:`_column_text`), quoted where needed."""
+    return _csv_field(to_arrow(_column_text(s, col)))
+
+
+def _build_tables(data: Dataset, tables: list[schema.Table], emit) -> None:
+    """Build each table's CSV on two threads and call ``emit(table, parts)`` once per table, in a thread.
+
+    Every column of every table is a task of its own (the largest table's first, in bytes), and a table is joined
+    into lines and emitted as soon as its last column is done: most of the work is Arrow kernels, which
+    run side by side, and the 200,000-row events table no longer waits for one thread to do it all.
+    Raises the first failure, after every task started has ended.
+    """
+    pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="conflictmap-write")
+    lock = threading.Lock()
+    outcomes: list[Future] = []
+
+    def schedule(table: schema.Table) -> None:
+        frame = getattr(data, table.name)
+        header = _csv_header(table.column_names)
+        if frame.empty:
+            outcomes.append(pool.submit(emit, table, [header]))
+            return
+        outcome: Future = Future()
+        outcomes.append(outcome)
+        fields = [pool.submit(_column_field, frame[c.name], c) for c in table.columns]
+        left = [len(fields)]
+
+        def finish() -> None:
+            try:
+                outcome.set_result(emit(table, [header, _csv_body([f.result() for f in fields])]))
+            except BaseException as exc:  # handed to the caller through the future
+                outcome.set_exception(exc)
+
+        def column_done(_: Future) -> None:
+            with lock:
+                left[0] -= 1
+                last = left[0] == 0
+            if last:
+                try:
+                    pool.submit(finish)
+                except RuntimeError as exc:  # the pool was shut down: the caller has already failed
+                    outcome.set_exception(exc)
+
+        for f in fields:
+            f.add_done_callback(column_done)
+
+    try:
+        for table in sorted(tables, key=lambda t: -getattr(data, t.name).memory_usage(index=False).sum()):
+            schedule(table)
+        for outcome in outcomes:
+            outcome.result()
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _csv_bytes(columns: dict[str, pd.Series]) -> bytes:
@@ -479,8 +555,7 @@ def write_tables(data: Dataset, out_dir: Path | str, *, force: bool = False) -> 
     tables = _tables_to_write(data)
     replace = out.is_dir() and any(out.iterdir())
 
-    def write(folder: Path, table: schema.Table) -> None:
-        parts = _table_parts(data, table)
+    def write(folder: Path, table: schema.Table, parts: list[bytes | pa.Buffer]) -> None:
         (folder / table.path).parent.mkdir(parents=True, exist_ok=True)
         if replace:
             atomic_write(folder / table.path, b"".join(parts))
@@ -490,18 +565,7 @@ def write_tables(data: Dataset, out_dir: Path | str, *, force: bool = False) -> 
                 f.write(part)
 
     def write_all(folder: Path) -> None:
-        # The events table (over half the bytes) is built and written in a thread while the others are
-        # here: building CSV text is Arrow kernels and writing is system calls, neither holds the lock.
-        first, rest = tables[0], tables[1:]
-        events = [t for t in tables if t is schema.EVENTS]
-        if events:
-            first, rest = events[0], [t for t in tables if t is not schema.EVENTS]
-        background = in_background(write, folder, first)
-        try:
-            for table in rest:
-                write(folder, table)
-        finally:
-            background.result()
+        _build_tables(data, tables, lambda table, parts: write(folder, table, parts))
 
     if replace:
         write_all(out)

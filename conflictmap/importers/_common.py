@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import csv
 import ctypes
+import datetime
 import hashlib
 import io
 import re
 import unicodedata
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 
 import numpy as np
@@ -103,10 +104,26 @@ def tune_memory_for_one_import() -> None:
 
 # --- reading ---------------------------------------------------------------------------
 
+_BOM = b"\xef\xbb\xbf"
+HEAD_BYTES = 1 << 16
+
+
 def read_bytes(path: Path) -> bytes:
     """The file's bytes, without a UTF-8 byte-order mark."""
     raw = path.read_bytes()
-    return raw[3:] if raw.startswith(b"\xef\xbb\xbf") else raw
+    return raw[3:] if raw.startswith(_BOM) else raw
+
+
+def read_head(path: Path) -> bytes:
+    """The file's first bytes (64 KB), without a UTF-8 byte-order mark: its header, or the whole of a small file.
+
+    The rest is parsed straight from the file (:func:`read_text_columns`): no copy of a 124 MB export in memory.
+    """
+    with path.open("rb") as f:
+        head = f.read(HEAD_BYTES)
+        if b"\n" not in head:  # a header longer than that: read on to its end
+            head += f.readline()
+    return head[3:] if head.startswith(_BOM) else head
 
 
 def from_cp1256(raw: bytes, name: str) -> tuple[bytes, str, list[RowIssue]]:
@@ -116,7 +133,7 @@ def from_cp1256(raw: bytes, name: str) -> tuple[bytes, str, list[RowIssue]]:
 
 
 def read_header(raw: bytes) -> list[str]:
-    """The header row, lower-cased and stripped (older ACLED exports use upper case).
+    """The header row (the first line of ``raw``), lower-cased and stripped (older ACLED exports use upper case).
 
     Raises UnicodeDecodeError when it is not UTF-8.
     """
@@ -126,12 +143,13 @@ def read_header(raw: bytes) -> list[str]:
     return [c.strip().lower() for c in row]
 
 
-def read_text_columns(raw: bytes, header: list[str], name: str, issues: list[RowIssue]) -> pd.DataFrame:
+def read_text_columns(source: bytes | Path, header: list[str], name: str, issues: list[RowIssue]) -> pd.DataFrame:
     """Every column as stripped text ("" for empty), indexed by spreadsheet row number.
 
-    pyarrow parses the file (in C, one thread). If any row has the wrong number of
-    fields, the file is re-read with the ``csv`` module so that the rows can be
-    numbered exactly as a spreadsheet would; those rows are reported and skipped.
+    pyarrow parses the file (in C, on every core), from ``source``'s bytes or, when it is a path,
+    reading the file itself (it skips a UTF-8 byte-order mark). If any row has the wrong number of
+    fields, the file is re-read with the ``csv`` module so that the rows can be numbered exactly as a
+    spreadsheet would; those rows are reported and skipped.
     """
     width = len(header)
     generated = [f"c{i}" for i in range(width)]
@@ -143,12 +161,12 @@ def read_text_columns(raw: bytes, header: list[str], name: str, issues: list[Row
 
     try:
         table = pacsv.read_csv(
-            pa.BufferReader(raw),
-            # One thread: with values that may hold line breaks, pyarrow's threaded reader took 2-3x the
-            # CPU and more wall time than one thread for a 124 MB export on this 2-core machine.
+            str(source) if isinstance(source, Path) else pa.BufferReader(source),
+            # Threads: on an idle 2-core machine the parse of a 124 MB export took 0.28 s instead of 0.39 s
+            # (more CPU, 0.55 s, for less wall time; under load the single thread had been better).
             # 16 MB blocks, not 1 MB: a sixteenth of the chunks per column for the steps that walk them one by
             # one in Python (the whitespace check below made 3,700 calls for a 124 MB export, ~0.3 CPU-s).
-            read_options=pacsv.ReadOptions(column_names=generated, skip_rows=1, use_threads=False,
+            read_options=pacsv.ReadOptions(column_names=generated, skip_rows=1, use_threads=True,
                                            block_size=16 << 20),
             parse_options=pacsv.ParseOptions(newlines_in_values=True, ignore_empty_lines=False,
                                              invalid_row_handler=on_invalid),
@@ -160,6 +178,7 @@ def read_text_columns(raw: bytes, header: list[str], name: str, issues: list[Row
             raise UnicodeDecodeError("utf-8", b"", 0, 1, str(exc)) from exc
         raise ImportFormatError(f"{name} cannot be parsed as CSV: {exc}") from exc
     if invalid:
+        raw = read_bytes(source) if isinstance(source, Path) else source
         df = _read_with_csv_module(raw, width, name, issues).apply(lambda s: s.str.strip())
     else:
         df = pa.table([_strip(c) for c in table.columns], names=generated).to_pandas()
@@ -310,7 +329,10 @@ def from_arrow(arr, index: pd.Index) -> pd.Series:
 
 def code(s: pd.Series) -> pd.Series:
     """A precision or type code as text: digits folded, a spreadsheet's trailing ``.0`` dropped."""
-    return fold(s).str.replace(r"\.0$", "", regex=True)
+    s = fold(s)
+    if not pc.any(pc.ends_with(to_arrow(s), ".0")).as_py():  # the usual case: nothing to drop
+        return s
+    return s.str.replace(r"\.0$", "", regex=True)
 
 
 def numbers(s: pd.Series, *, thousands: bool = False) -> pd.Series:
@@ -349,7 +371,17 @@ _MONTHS |= {m[:3]: i for m, i in _MONTHS.items()} | {"sept": 9}
 def parse_iso_dates(s: pd.Series) -> pd.Series:
     """``YYYY-MM-DD`` exactly (NaT otherwise). Explicit format: nothing is guessed."""
     s = fold(s)
+    try:  # the fast path: Arrow reads every non-blank value, in exactly this form, as a real date
+        days = pc.cast(to_arrow(s, blank_as_null=True), pa.date32())
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        days = None
+    if days is not None and days.null_count < len(days) and pc.min(days).as_py() >= _FIRST_DAY:
+        return pd.Series(days.cast(pa.timestamp("us")).to_numpy(zero_copy_only=False), index=s.index,
+                         dtype="datetime64[us]")
     return pd.to_datetime(s.where(s.str.match(_ISO_DATE), ""), format="%Y-%m-%d", errors="coerce")
+
+
+_FIRST_DAY = datetime.date(1, 1, 1)  # Arrow reads year 0 too; pandas does not
 
 
 def parse_day_month_year(s: pd.Series) -> pd.Series:
@@ -375,19 +407,59 @@ def int_text(v: pd.Series) -> pd.Series:
 
 # --- building text ----------------------------------------------------------------------------
 
-def labelled(label: str, s: pd.Series) -> pd.Series:
-    """``label + value`` where the value is not blank, else ""."""
+def labelled(label: str, s: pd.Series) -> pa.Array:
+    """``label + value`` where the value is not blank, else null: a fragment for :func:`join_notes`."""
     arr = to_arrow(s)
-    empty = pa.scalar("", pa.large_string())
-    joined = pc.binary_join_element_wise(pa.scalar(label, pa.large_string()), arr, empty)
-    return from_arrow(pc.if_else(pc.equal(arr, empty), empty, joined), s.index)
+    joined = pc.binary_join_element_wise(_large(label), arr, _large(""))
+    return pc.if_else(pc.equal(arr, _large("")), _NULL_TEXT, joined)
 
 
-def join_notes(parts: list[pd.Series], sep: str = "; ") -> pd.Series:
-    """Join per-row note fragments with ``sep``, skipping the blank ones."""
-    joined = pc.binary_join_element_wise(*[to_arrow(p, blank_as_null=True) for p in parts],
-                                         pa.scalar(sep, pa.large_string()), null_handling="skip")
-    return from_arrow(joined, parts[0].index)
+def when(mask, value: str | pd.Series | pa.Array) -> pa.Array:
+    """``value`` (one text, or a text per row) where ``mask`` holds, else null: a fragment for :func:`join_notes`.
+
+    A blank text in a Series ``value`` is null too, as :func:`join_notes` treats a blank Series part.
+    """
+    if isinstance(value, str):
+        value = _large(value) if value else _NULL_TEXT
+    elif isinstance(value, pd.Series):
+        value = to_arrow(value, blank_as_null=True)
+    return pc.if_else(pa.array(np.asarray(mask, dtype=bool)), value, _NULL_TEXT)
+
+
+def looked_up(s: pd.Series, mapping: dict[str, str]) -> pa.Array:
+    """``mapping[value]`` for each value that is a key, else null: a fragment for :func:`join_notes`."""
+    arr, out = to_arrow(s), pa.nulls(len(s), pa.large_string())
+    for key, text in mapping.items():
+        out = pc.if_else(pc.equal(arr, _large(key)), _large(text), out)
+    return out
+
+
+def prefixed(prefix: str, s: pd.Series) -> pa.Array:
+    """``prefix + value`` on every row (blank values included)."""
+    return pc.binary_join_element_wise(_large(prefix), to_arrow(s), _large(""))
+
+
+def join_notes(parts: list[pd.Series | pa.Array], sep: str = "; ", *, index: pd.Index | None = None,
+               replace: tuple[str, str] | None = None) -> pd.Series:
+    """Join per-row note fragments with ``sep``, skipping the blank ones (and the nulls of Arrow fragments).
+
+    ``index`` is the result's; by default the first Series part's. ``replace``: (old, new) text replaced
+    throughout the joined notes.
+    """
+    arrays = [to_arrow(p, blank_as_null=True) if isinstance(p, pd.Series) else p for p in parts]
+    joined = pc.binary_join_element_wise(*arrays, _large(sep), null_handling="skip")
+    if replace:
+        joined = pc.replace_substring(joined, *replace)
+    if index is None:
+        index = next(p.index for p in parts if isinstance(p, pd.Series))
+    return from_arrow(joined, index)
+
+
+def _large(value: str) -> pa.Scalar:
+    return pa.scalar(value, pa.large_string())
+
+
+_NULL_TEXT = pa.scalar(None, pa.large_string())
 
 
 def concat(parts: list[pd.Series], sep: str) -> pd.Series:
@@ -404,8 +476,17 @@ def split_list(s: pd.Series, sep: str = ";") -> pd.Series:
     rows = s.index.to_numpy()[pc.list_parent_indices(lists).to_numpy()]
     keep = pc.not_equal(flat, "").to_numpy(zero_copy_only=False)
     flat, rows = flat.filter(pa.array(keep)), rows[keep]
-    lower = from_arrow(pc.utf8_lower(flat), pd.RangeIndex(len(rows)))
-    first = ~pd.DataFrame({"row": rows, "name": lower}).duplicated().to_numpy()
+    lower = pc.utf8_lower(flat)
+    # A repeat follows its first within a row once sorted by row, name and position (a stable sort, in C).
+    order = pc.sort_indices(pa.table({"row": rows, "name": lower}),
+                            sort_keys=[("row", "ascending"), ("name", "ascending")]).to_numpy()
+    sorted_rows, sorted_names = rows[order], lower.take(pa.array(order))
+    repeat = np.zeros(len(order), dtype=bool)
+    if len(order) > 1:
+        repeat[1:] = (sorted_rows[1:] == sorted_rows[:-1]) & pc.equal(
+            sorted_names.slice(1), sorted_names.slice(0, len(order) - 1)).to_numpy(zero_copy_only=False)
+    first = np.ones(len(rows), dtype=bool)
+    first[order[repeat]] = False
     return from_arrow(flat.filter(pa.array(first)), pd.Index(rows[first]))
 
 
@@ -447,12 +528,23 @@ def slugs(labels: pa.Array, limit: int = 40) -> pa.Array:
     return out
 
 
+@cache
+def _plain_sha1():
+    """``hashlib.sha1`` itself where it may be called plainly: a third faster per call than with the
+    ``usedforsecurity=False`` keyword, which only a FIPS-restricted OpenSSL needs (it then gets it)."""
+    try:
+        hashlib.sha1(b"")  # noqa: S324 (ids, not security)
+    except ValueError:
+        return partial(hashlib.sha1, usedforsecurity=False)
+    return hashlib.sha1
+
+
 def stable_ids(labels: pa.Array, keys: pa.Array) -> pa.Array:
     """:func:`stable_id` of each (label, key) pair, without a Python loop but for the hash itself."""
     # The slugs are Arrow kernels (no interpreter lock); the hashes are a Python loop: side by side.
     readable = in_background(slugs, labels)
-    sha1 = hashlib.sha1
-    raw = b"".join([sha1(k, usedforsecurity=False).digest()
+    sha1 = _plain_sha1()
+    raw = b"".join([sha1(k).digest()
                     for k in pc.cast(pc.cast(keys, pa.large_string()), pa.large_binary()).to_pylist()])
     # The first 5 bytes of each 20-byte digest as 10 hex digits (hexdigest()[:10]), all at once.
     first5 = np.frombuffer(raw, dtype=np.uint8).reshape(-1, 20)[:, :5]
@@ -506,8 +598,9 @@ def claimant_kind(name: str) -> str:
 
 
 def claimant_kinds(names: pd.Series) -> pd.Series:
-    kinds = {n: claimant_kind(n) for n in names.unique()}
-    return names.map(kinds).astype(str)
+    codes, uniques = pd.factorize(names)
+    kinds = pa.array([claimant_kind(n) for n in uniques], pa.large_string())
+    return from_arrow(kinds.take(pa.array(codes)), names.index)
 
 
 # --- places ---------------------------------------------------------------------------------------

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from .. import schema
 from ..model import RowIssue
@@ -22,13 +24,17 @@ from ._common import (
     iso_text,
     join_notes,
     labelled,
+    looked_up,
     numbers,
     parse_day_month_year,
     parse_iso_dates,
+    prefixed,
     require_columns,
     slug,
     split_list,
     table_frame,
+    to_arrow,
+    when,
 )
 
 COLUMNS = (
@@ -112,7 +118,7 @@ def convert(raw: pd.DataFrame, name: str, encoding: str, issues: list[RowIssue])
     coded_text = iso_text(coded)
 
     source_id = f"acled-{slug(name.rsplit('.', 1)[0]) or 'export'}"
-    rank = geo_prec.astype(int)
+    rank = pd.Series(pc.cast(to_arrow(geo_prec), pa.int64()).to_numpy(), index=geo_prec.index)  # 1, 2 or 3
     # The places (one id per distinct location, a hash each: the longest step) are built in a thread
     # while the events' notes and the claims are built here; both are mostly Arrow kernels.
     building_places = in_background(lambda: build_places(
@@ -123,12 +129,10 @@ def convert(raw: pd.DataFrame, name: str, encoding: str, issues: list[RowIssue])
                       for r in COORD_PRECISION_M},
     ))
 
-    zero = (deaths == 0).to_numpy()
     notes = join_notes([
-        pd.Series(np.where(time_prec != "1", "ACLED event_date " + coded_text, ""), index=g.index, dtype=str),
-        time_prec.map(TIME_NOTE).fillna("").astype(str),
-        pd.Series(np.where(zero, "fatalities 0 as reported by ACLED (0 can also mean none were reported)", ""),
-                  index=g.index, dtype=str),
+        when(time_prec != "1", prefixed("ACLED event_date ", coded_text)),
+        looked_up(time_prec, TIME_NOTE),
+        when(deaths == 0, "fatalities 0 as reported by ACLED (0 can also mean none were reported)"),
         labelled("disorder_type: ", g["disorder_type"]),
         labelled("civilian_targeting: ", g["civilian_targeting"]),
         labelled("assoc_actor_1: ", g["assoc_actor_1"]),
@@ -136,8 +140,8 @@ def convert(raw: pd.DataFrame, name: str, encoding: str, issues: list[RowIssue])
         labelled("interaction: ", g["interaction"]),
         labelled("source_scale: ", g["source_scale"]),
         labelled("tags: ", g["tags"]),
-    ])
-    location_note = join_notes([g["admin3"], g["admin2"], g["admin1"]]).str.replace("; ", ", ", regex=False)
+    ], index=g.index)
+    location_note = join_notes([g["admin3"], g["admin2"], g["admin1"]], replace=("; ", ", "))
     names = split_list(g["source"])
     rows = names.index
     claim_no = names.groupby(level=0).cumcount() + 1

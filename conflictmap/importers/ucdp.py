@@ -29,6 +29,7 @@ from ._common import (
     split_list,
     table_frame,
     to_arrow,
+    when,
 )
 
 COLUMNS = (
@@ -192,15 +193,13 @@ def convert(raw: pd.DataFrame, name: str, encoding: str, issues: list[RowIssue])
         "type_of_violence " + violence + " (" + kind + ") approximated as " + event_type + "/" + sub_type,
         date_prec.map(DATE_NOTE).fillna("").astype(str),
         rank.map(WHERE_NOTE).astype(str),
-        pd.Series(np.where(has_range, "deaths low–high: " + text(counts["low"]) + "–" + text(counts["high"]), ""),
-                  index=g.index, dtype=str),
-        pd.Series(np.where(has_breakdown, breakdown, ""), index=g.index, dtype=str),
+        when(has_range, "deaths low–high: " + text(counts["low"]) + "–" + text(counts["high"])),
+        when(has_breakdown, breakdown),
         labelled("conflict: ", g["conflict_name"]),
         labelled("dyad: ", g["dyad_name"]),
         labelled("adm_2: ", g["adm_2"]),
-        pd.Series(np.where(g["event_clarity"] == "2", "event_clarity 2: lower clarity (UCDP could not fully "
-                                                      "separate this event in its sources)", ""),
-                  index=g.index, dtype=str),
+        when(g["event_clarity"] == "2", "event_clarity 2: lower clarity (UCDP could not fully separate this "
+                                         "event in its sources)"),
         labelled("number_of_sources: ", g["number_of_sources"]),
     ])
     events = table_frame(schema.EVENTS, {
