@@ -1,5 +1,3 @@
-import sys
+from .cli import end_process, main
 
-from .cli import main
-
-sys.exit(main())
+end_process(main())

@@ -14,6 +14,9 @@ from __future__ import annotations
 
 import csv
 import io
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pandas as pd
@@ -24,6 +27,7 @@ from conflictmap import importers, schema
 from conflictmap.cli import main
 from conflictmap.importers._common import slug, slugs, stable_id, stable_ids
 from conflictmap.load import load_dataset
+from tests.conftest import REPO
 from tests.test_importers import ACLED_COLUMNS, acled_row
 
 GOLDEN = Path(__file__).resolve().parent / "golden" / "import"
@@ -43,6 +47,24 @@ def test_import_writes_the_same_tables_and_report_as_before(name, tmp_path, caps
     assert report == (GOLDEN / name / "report.txt").read_text(encoding="utf-8")
     for rel in WRITTEN:
         assert (out / rel).read_bytes() == (GOLDEN / name / rel).read_bytes(), rel
+
+
+@pytest.mark.parametrize("name", ["acled-mixed", "ged-mixed"])
+def test_the_command_in_its_own_process_prints_its_whole_report_and_exits_one(name, tmp_path):
+    # The process of `python -m conflictmap import` ends without the interpreter's teardown (os._exit): its
+    # report, block-buffered into a pipe, must still arrive whole, with the exit status and the tables.
+    out = tmp_path / "out"
+    r = subprocess.run([sys.executable, "-m", "conflictmap", "import", str(GOLDEN / f"{name}.csv"), "--out",
+                        str(out)], capture_output=True, text=True, cwd=REPO, timeout=120,
+                       env={**{k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"},  # buffered, as usual
+                            "CONFLICTMAP_CACHE": str(tmp_path / "cache")})
+    assert r.returncode == 1, r.stderr  # the files have bad rows
+    assert r.stdout.replace(str(out), "OUT") == (GOLDEN / name / "report.txt").read_text(encoding="utf-8")
+    for rel in WRITTEN:
+        assert (out / rel).read_bytes() == (GOLDEN / name / rel).read_bytes(), rel
+    bad = subprocess.run([sys.executable, "-m", "conflictmap", "import", str(tmp_path / "missing.csv"), "--out",
+                          str(tmp_path / "o2")], capture_output=True, text=True, cwd=REPO, timeout=120)
+    assert bad.returncode == 2 and "missing.csv" in bad.stderr
 
 
 LABELS = ["Hajin", "Ar-Raqqa", "Aleppo - Al-Sharqi", "حلب", "Ḥimṣ", "???", "", "  -x-  ", "Straße", "ǅemal",
