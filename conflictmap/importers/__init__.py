@@ -124,15 +124,18 @@ def convert_file(path: Path | str, *, name: str | None = None) -> Converted:
 
 
 def _validate(conv: Converted) -> tuple[dict[str, pd.DataFrame], list[RowIssue]]:
-    # The events (the largest table) are checked in a thread while the others are checked here; each table
-    # reports into its own list, joined in the tables' order, so the report reads as if done one by one.
+    # The events and the claims (the largest tables) are checked in threads of their own while the others are
+    # checked here; each table reports into its own list, joined in the tables' order, so the report reads as
+    # if done one by one.
     found = {t.name: [] for t in IMPORTED_TABLES}
-    events = in_background(validate_table, conv.events, schema.EVENTS, conv.name, found["events"],
-                           keys_unique="events" in conv.unique_keys)
-    frames = {t.name: validate_table(getattr(conv, t.name), t, conv.name, found[t.name],
-                                     keys_unique=t.name in conv.unique_keys)
-              for t in IMPORTED_TABLES if t is not schema.EVENTS}
-    frames["events"] = events.result()
+
+    def check(table: schema.Table) -> pd.DataFrame:
+        return validate_table(getattr(conv, table.name), table, conv.name, found[table.name],
+                              keys_unique=table.name in conv.unique_keys)
+
+    checking = {t.name: in_background(check, t) for t in (schema.EVENTS, schema.CLAIMS)}
+    frames = {t.name: check(t) for t in IMPORTED_TABLES if t.name not in checking}
+    frames |= {name: future.result() for name, future in checking.items()}
     issues = list(conv.issues)
     for t in IMPORTED_TABLES:
         issues.extend(found[t.name])
@@ -429,6 +432,20 @@ def _csv_body(fields: list[pa.Array]) -> pa.Buffer:
     return lines.buffers()[2].slice(int(offsets[0]), int(offsets[-1] - offsets[0]))
 
 
+_BODY_ROWS = 100_000
+"""Lines joined at once: a larger table's lines are joined in pieces of this many, side by side."""
+
+
+def _csv_bodies(fields: list[pa.Array]) -> list[pa.Buffer]:
+    """:func:`_csv_body` in pieces of :data:`_BODY_ROWS` lines, joined on two threads (Arrow kernels)."""
+    rows = len(fields[0])
+    pieces = [[f.slice(start, _BODY_ROWS) for f in fields] for start in range(0, rows, _BODY_ROWS)]
+    if len(pieces) == 1:
+        return [_csv_body(fields)]
+    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="conflictmap-lines") as pool:
+        return list(pool.map(_csv_body, pieces))
+
+
 def _column_field(s: pd.Series, col: schema.Column) -> pa.Array:
     """One column of a table as CSV fields: typed values to text (:func:`_column_text`), quoted where needed."""
     return _csv_field(to_arrow(_column_text(s, col)))
@@ -437,12 +454,13 @@ def _column_field(s: pd.Series, col: schema.Column) -> pa.Array:
 def _build_tables(data: Dataset, tables: list[schema.Table], emit) -> None:
     """Build each table's CSV on two threads and call ``emit(table, parts)`` once per table, in a thread.
 
-    Every column of every table is a task of its own (the largest table's first, in bytes), and a table is joined
-    into lines and emitted as soon as its last column is done: most of the work is Arrow kernels, which
-    run side by side, and the 200,000-row events table no longer waits for one thread to do it all.
-    Raises the first failure, after every task started has ended.
+    Every column of every table is a task of its own (the largest table's first, in bytes), and a table is
+    joined into lines and emitted as soon as its last column is done, in a thread of its own: most of the work
+    is Arrow kernels, which run side by side, and writing a file (kernel time) never holds up the columns of
+    the next table. Raises the first failure, after every task started has ended.
     """
-    pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="conflictmap-write")
+    pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="conflictmap-columns")
+    writers = ThreadPoolExecutor(max_workers=len(tables) or 1, thread_name_prefix="conflictmap-write")
     lock = threading.Lock()
     outcomes: list[Future] = []
 
@@ -450,7 +468,7 @@ def _build_tables(data: Dataset, tables: list[schema.Table], emit) -> None:
         frame = getattr(data, table.name)
         header = _csv_header(table.column_names)
         if frame.empty:
-            outcomes.append(pool.submit(emit, table, [header]))
+            outcomes.append(writers.submit(emit, table, [header]))
             return
         outcome: Future = Future()
         outcomes.append(outcome)
@@ -459,7 +477,7 @@ def _build_tables(data: Dataset, tables: list[schema.Table], emit) -> None:
 
         def finish() -> None:
             try:
-                outcome.set_result(emit(table, [header, _csv_body([f.result() for f in fields])]))
+                outcome.set_result(emit(table, [header, *_csv_bodies([f.result() for f in fields])]))
             except BaseException as exc:  # handed to the caller through the future
                 outcome.set_exception(exc)
 
@@ -469,7 +487,7 @@ def _build_tables(data: Dataset, tables: list[schema.Table], emit) -> None:
                 last = left[0] == 0
             if last:
                 try:
-                    pool.submit(finish)
+                    writers.submit(finish)
                 except RuntimeError as exc:  # the pool was shut down: the caller has already failed
                     outcome.set_exception(exc)
 
@@ -483,6 +501,7 @@ def _build_tables(data: Dataset, tables: list[schema.Table], emit) -> None:
             outcome.result()
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+        writers.shutdown(wait=True, cancel_futures=True)
 
 
 def _csv_bytes(columns: dict[str, pd.Series]) -> bytes:
@@ -548,7 +567,7 @@ def write_tables(data: Dataset, out_dir: Path | str, *, force: bool = False) -> 
     unless ``force``; then each table is replaced atomically and other files are
     left alone.
     """
-    from ..files import atomic_write
+    from ..files import atomic_write, write_new_file
 
     out = Path(out_dir)
     check_out_dir(out, force=force)
@@ -560,9 +579,7 @@ def write_tables(data: Dataset, out_dir: Path | str, *, force: bool = False) -> 
         if replace:
             atomic_write(folder / table.path, b"".join(parts))
             return
-        with (folder / table.path).open("wb") as f:
-            for part in parts:
-                f.write(part)
+        write_new_file(folder / table.path, parts)
 
     def write_all(folder: Path) -> None:
         _build_tables(data, tables, lambda table, parts: write(folder, table, parts))
