@@ -11,6 +11,7 @@ import textwrap
 from pathlib import Path
 from typing import NoReturn
 
+from .csvparse import abandon_early, take_early
 from .files import atomic_write
 from .load import DataError, default_data_dir, load_dataset
 from .select import select_events
@@ -353,7 +354,8 @@ def cmd_import(args) -> int:
         path = Path(args.file)
         if path.is_file():
             importers.tune_memory_for_one_import()  # this process imports one file and exits
-            data = importers.import_for_writing(path)
+            # The parse __main__ began before pandas was imported (csvparse.start_early), if it is of this file.
+            data = importers.import_for_writing(path, early=take_early(path))
         else:
             data = load_dataset(path)
         importers.write_tables(data, args.out, force=args.force)
@@ -594,6 +596,7 @@ def end_process(code: int) -> NoReturn:
     services skip the final collection), after its output and logs are flushed. Every other command ends
     normally.
     """
+    abandon_early()
     if not _skip_teardown:
         sys.exit(code)
     logging.shutdown()

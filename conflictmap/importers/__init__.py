@@ -42,6 +42,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from .. import schema
+from ..csvparse import EarlyParse
 from ..model import DataError, Dataset, RowIssue
 from ..validate import assemble, place_lists, validate_table
 from . import acled, ucdp
@@ -97,22 +98,28 @@ def detect_format(columns: list[str], name: str = "the file") -> str:
         f"conflictmap data directory. The header has: {shown or '(nothing)'}")
 
 
-def convert_file(path: Path | str, *, name: str | None = None) -> Converted:
-    """Read an ACLED or UCDP file and map it onto our tables (as text, not yet validated)."""
+def convert_file(path: Path | str, *, name: str | None = None, early: EarlyParse | None = None) -> Converted:
+    """Read an ACLED or UCDP file and map it onto our tables (as text, not yet validated).
+
+    ``early``: this file's parse, already begun (``python -m conflictmap import``, see :mod:`conflictmap.csvparse`).
+    """
     path = Path(path)
     name = name or path.name
     head = read_head(path)
     if not head.strip() and (path.stat().st_size <= HEAD_BYTES or not read_bytes(path).strip()):
         raise ImportFormatError(f"{name} is empty")
 
-    def parse(head: bytes, source: Path | bytes, issues: list[RowIssue]) -> tuple[str, pd.DataFrame]:
+    def parse(head: bytes, source: Path | bytes, issues: list[RowIssue],
+              early: EarlyParse | None = None) -> tuple[str, pd.DataFrame]:
         header = read_header(head)
         fmt = detect_format(header, name)
-        return fmt, read_text_columns(source, header, name, issues)
+        if early is not None and early.width != len(header):
+            early = None
+        return fmt, read_text_columns(source, header, name, issues, early)
 
     encoding, issues = "utf-8", []
     try:
-        fmt, df = parse(head, path, issues)  # pyarrow reads the file itself
+        fmt, df = parse(head, path, issues, early)  # pyarrow reads the file itself
     except UnicodeDecodeError:  # found by the header check or by pyarrow while parsing; no extra pass
         raw, encoding, issues = from_cp1256(read_bytes(path), name)
         fmt, df = parse(raw, raw, issues)
@@ -179,7 +186,7 @@ def import_file(path: Path | str, *, name: str | None = None, cache: bool = True
     return data
 
 
-def import_for_writing(path: Path | str, *, name: str | None = None) -> Dataset:
+def import_for_writing(path: Path | str, *, name: str | None = None, early: EarlyParse | None = None) -> Dataset:
     """What ``python -m conflictmap import FILE --out DIR`` writes: :func:`import_file` without what only the
     app needs from an import, the Parquet cache and the derived columns of the events (marker positions,
     status; see :func:`~conflictmap.validate.assemble`). The same rows, in the same order, with the same
@@ -189,7 +196,7 @@ def import_for_writing(path: Path | str, *, name: str | None = None) -> Dataset:
     if not path.is_file():
         raise DataError(f"no such file: {path}")
     name = name or path.name
-    conv = convert_file(path, name=name)
+    conv = convert_file(path, name=name, early=early)
     frames, issues = _validate(conv)
     return assemble(frames["events"], frames["claims"], frames["sources"], frames["places"], list(issues), path,
                     derive=False)

@@ -8,7 +8,6 @@ claimant names), never over every row of a 200,000-row export.
 from __future__ import annotations
 
 import csv
-import ctypes
 import datetime
 import hashlib
 import io
@@ -23,9 +22,17 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.csv as pacsv
 
 from .. import schema
+from ..csvparse import (  # noqa: F401 (re-exported: the importers' reading API)
+    BOM,
+    HEAD_BYTES,
+    EarlyParse,
+    parse_text_table,
+    read_head,
+    read_header,
+    tune_memory_for_one_import,
+)
 from ..model import DataError, RowIssue
 from ..text import fold_digits
 
@@ -78,52 +85,12 @@ def in_background(fn, /, *args, **kwargs) -> Future:
 
 # --- memory --------------------------------------------------------------------------------
 
-def tune_memory_for_one_import() -> None:
-    """For a process that imports one file and exits (``python -m conflictmap import``): keep freed memory.
-
-    Columns of a 200,000-row export are tens of MB each, and every step allocates new ones. By default
-    glibc's malloc hands such blocks straight back to the kernel (mmap/munmap, heap trimming) and
-    pyarrow's mimalloc purges its pages, so each new column is faulted in again, page by page: about
-    3.5 of 10 CPU-seconds of an import were the kernel's. Here malloc keeps what it frees (up to the
-    process's peak, which it reaches anyway) and Arrow allocates through malloc too: ~1.3 s of system
-    time. Not for a long-running server, whose memory would then never shrink after a big import.
-    """
-    pa.set_memory_pool(pa.system_memory_pool())
-    try:
-        libc = ctypes.CDLL("libc.so.6")
-        mallopt = libc.mallopt
-    except (OSError, AttributeError):  # not glibc: nothing to tune
-        return
-    mallopt(-1, 1 << 30)   # M_TRIM_THRESHOLD: trim the heap only beyond 1 GB free at its top
-    mallopt(-2, 64 << 20)  # M_TOP_PAD: grow the heap 64 MB at a time
-    mallopt(-3, 32 << 20)  # M_MMAP_THRESHOLD: blocks up to 32 MB (glibc's maximum) come from the heap
-    # M_ARENA_MAX: the import's threads (see in_background) share that one heap. Each would otherwise get an
-    # arena of its own, untuned, whose 64 MB heaps fault their pages in afresh: system time up again.
-    mallopt(-8, 1)
-
-
 # --- reading ---------------------------------------------------------------------------
-
-_BOM = b"\xef\xbb\xbf"
-HEAD_BYTES = 1 << 16
-
 
 def read_bytes(path: Path) -> bytes:
     """The file's bytes, without a UTF-8 byte-order mark."""
     raw = path.read_bytes()
-    return raw[3:] if raw.startswith(_BOM) else raw
-
-
-def read_head(path: Path) -> bytes:
-    """The file's first bytes (64 KB), without a UTF-8 byte-order mark: its header, or the whole of a small file.
-
-    The rest is parsed straight from the file (:func:`read_text_columns`): no copy of a 124 MB export in memory.
-    """
-    with path.open("rb") as f:
-        head = f.read(HEAD_BYTES)
-        if b"\n" not in head:  # a header longer than that: read on to its end
-            head += f.readline()
-    return head[3:] if head.startswith(_BOM) else head
+    return raw[3:] if raw.startswith(BOM) else raw
 
 
 def from_cp1256(raw: bytes, name: str) -> tuple[bytes, str, list[RowIssue]]:
@@ -132,47 +99,19 @@ def from_cp1256(raw: bytes, name: str) -> tuple[bytes, str, list[RowIssue]]:
         RowIssue(name, 0, "", "", "not valid UTF-8; read as cp1256 (Windows Arabic)", "warning")]
 
 
-def read_header(raw: bytes) -> list[str]:
-    """The header row (the first line of ``raw``), lower-cased and stripped (older ACLED exports use upper case).
-
-    Raises UnicodeDecodeError when it is not UTF-8.
-    """
-    end = raw.find(b"\n")
-    first = (raw if end < 0 else raw[:end]).decode("utf-8").rstrip("\r")
-    row = next(csv.reader([first]), [])
-    return [c.strip().lower() for c in row]
-
-
-def read_text_columns(source: bytes | Path, header: list[str], name: str, issues: list[RowIssue]) -> pd.DataFrame:
+def read_text_columns(source: bytes | Path, header: list[str], name: str, issues: list[RowIssue],
+                      early: EarlyParse | None = None) -> pd.DataFrame:
     """Every column as stripped text ("" for empty), indexed by spreadsheet row number.
 
-    pyarrow parses the file (in C, on every core), from ``source``'s bytes or, when it is a path,
-    reading the file itself (it skips a UTF-8 byte-order mark). If any row has the wrong number of
-    fields, the file is re-read with the ``csv`` module so that the rows can be numbered exactly as a
-    spreadsheet would; those rows are reported and skipped.
+    pyarrow parses the file (:func:`conflictmap.csvparse.parse_text_table`, in C, on every core), from
+    ``source``'s bytes or, when it is a path, reading the file itself; ``early`` is that parse of that file,
+    already begun. If any row has the wrong number of fields, the file is re-read with the ``csv`` module so
+    that the rows can be numbered exactly as a spreadsheet would; those rows are reported and skipped.
     """
     width = len(header)
     generated = [f"c{i}" for i in range(width)]
-    invalid: list[int] = []
-
-    def on_invalid(row) -> str:
-        invalid.append(row.number or 0)
-        return "skip"
-
     try:
-        table = pacsv.read_csv(
-            str(source) if isinstance(source, Path) else pa.BufferReader(source),
-            # Threads: on an idle 2-core machine the parse of a 124 MB export took 0.28 s instead of 0.39 s
-            # (more CPU, 0.55 s, for less wall time; under load the single thread had been better).
-            # 16 MB blocks, not 1 MB: a sixteenth of the chunks per column for the steps that walk them one by
-            # one in Python (the whitespace check below made 3,700 calls for a 124 MB export, ~0.3 CPU-s).
-            read_options=pacsv.ReadOptions(column_names=generated, skip_rows=1, use_threads=True,
-                                           block_size=16 << 20),
-            parse_options=pacsv.ParseOptions(newlines_in_values=True, ignore_empty_lines=False,
-                                             invalid_row_handler=on_invalid),
-            convert_options=pacsv.ConvertOptions(column_types=dict.fromkeys(generated, pa.string()),
-                                                 strings_can_be_null=False, quoted_strings_can_be_null=False),
-        )
+        table, invalid = early.result() if early is not None else parse_text_table(source, width)
     except pa.ArrowInvalid as exc:  # pyarrow checks the UTF-8 as it parses: no separate pass over the bytes
         if "utf8" in str(exc).lower():
             raise UnicodeDecodeError("utf-8", b"", 0, 1, str(exc)) from exc

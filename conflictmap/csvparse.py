@@ -1,0 +1,165 @@
+"""An export's columns as text, parsed by pyarrow, without pandas: so that ``python -m conflictmap import FILE``
+can start parsing FILE before pandas and the rest of the package are imported.
+
+Starting Python and importing pandas takes about 0.5 s on one core, and pyarrow parses on the others without
+the interpreter lock: ``__main__`` calls :func:`start_early` first, and the import takes the parse over with
+:func:`take_early` (:func:`conflictmap.importers.convert_file`), only for the very file, unchanged since. The
+parse is :func:`parse_text_table` either way: same options, same table, same errors, raised at the same point.
+
+This module imports nothing of pandas and nothing else of the package.
+"""
+
+from __future__ import annotations
+
+import csv
+import ctypes
+import threading
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.csv as pacsv
+
+BOM = b"\xef\xbb\xbf"
+HEAD_BYTES = 1 << 16
+
+
+def tune_memory_for_one_import() -> None:
+    """For a process that imports one file and exits (``python -m conflictmap import``): keep freed memory.
+
+    Columns of a 200,000-row export are tens of MB each, and every step allocates new ones. By default
+    glibc's malloc hands such blocks straight back to the kernel (mmap/munmap, heap trimming) and
+    pyarrow's mimalloc purges its pages, so each new column is faulted in again, page by page: about
+    3.5 of 10 CPU-seconds of an import were the kernel's. Here malloc keeps what it frees (up to the
+    process's peak, which it reaches anyway) and Arrow allocates through malloc too: ~1.3 s of system
+    time. Not for a long-running server, whose memory would then never shrink after a big import.
+    """
+    pa.set_memory_pool(pa.system_memory_pool())
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+        mallopt = libc.mallopt
+    except (OSError, AttributeError):  # not glibc: nothing to tune
+        return
+    mallopt(-1, 1 << 30)   # M_TRIM_THRESHOLD: trim the heap only beyond 1 GB free at its top
+    mallopt(-2, 64 << 20)  # M_TOP_PAD: grow the heap 64 MB at a time
+    mallopt(-3, 32 << 20)  # M_MMAP_THRESHOLD: blocks up to 32 MB (glibc's maximum) come from the heap
+    # M_ARENA_MAX: the import's threads (see in_background) share that one heap. Each would otherwise get an
+    # arena of its own, untuned, whose 64 MB heaps fault their pages in afresh: system time up again.
+    mallopt(-8, 1)
+
+
+def read_head(path: Path) -> bytes:
+    """The file's first bytes (64 KB), without a UTF-8 byte-order mark: its header, or the whole of a small file.
+
+    The rest is parsed straight from the file (:func:`parse_text_table`): no copy of a 124 MB export in memory.
+    """
+    with path.open("rb") as f:
+        head = f.read(HEAD_BYTES)
+        if b"\n" not in head:  # a header longer than that: read on to its end
+            head += f.readline()
+    return head[3:] if head.startswith(BOM) else head
+
+
+def read_header(raw: bytes) -> list[str]:
+    """The header row (the first line of ``raw``), lower-cased and stripped (older ACLED exports use upper case).
+
+    Raises UnicodeDecodeError when it is not UTF-8.
+    """
+    end = raw.find(b"\n")
+    first = (raw if end < 0 else raw[:end]).decode("utf-8").rstrip("\r")
+    row = next(csv.reader([first]), [])
+    return [c.strip().lower() for c in row]
+
+
+def parse_text_table(source: bytes | Path, width: int) -> tuple[pa.Table, list[int]]:
+    """Every column of ``source`` (its bytes, or a file pyarrow reads itself, skipping a UTF-8 byte-order mark)
+    as text, named ``c0``, ``c1`` ...; and the numbers of the rows with the wrong number of fields (skipped).
+
+    Raises ``pa.ArrowInvalid`` when the bytes are not UTF-8 or not CSV.
+    """
+    generated = [f"c{i}" for i in range(width)]
+    invalid: list[int] = []
+
+    def on_invalid(row) -> str:
+        invalid.append(row.number or 0)
+        return "skip"
+
+    table = pacsv.read_csv(
+        str(source) if isinstance(source, Path) else pa.BufferReader(source),
+        # Threads: on an idle 2-core machine the parse of a 124 MB export took 0.28 s instead of 0.39 s
+        # (more CPU, 0.55 s, for less wall time; under load the single thread had been better).
+        # 16 MB blocks, not 1 MB: a sixteenth of the chunks per column for the steps that walk them one by
+        # one in Python (the whitespace check made 3,700 calls for a 124 MB export, ~0.3 CPU-s).
+        read_options=pacsv.ReadOptions(column_names=generated, skip_rows=1, use_threads=True,
+                                       block_size=16 << 20),
+        parse_options=pacsv.ParseOptions(newlines_in_values=True, ignore_empty_lines=False,
+                                         invalid_row_handler=on_invalid),
+        convert_options=pacsv.ConvertOptions(column_types=dict.fromkeys(generated, pa.string()),
+                                             strings_can_be_null=False, quoted_strings_can_be_null=False),
+    )
+    return table, invalid
+
+
+class EarlyParse:
+    """:func:`parse_text_table` of a file, run in a thread; :meth:`result` waits for it."""
+
+    def __init__(self, path: Path, width: int) -> None:
+        self.path, self.width = path, width
+        self._out: dict = {}
+        self._thread = threading.Thread(target=self._run, name="conflictmap-early-parse", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            self._out["table"] = parse_text_table(self.path, self.width)
+        except BaseException as exc:  # raised by result(), where the parse would have raised it
+            self._out["error"] = exc
+
+    def result(self) -> tuple[pa.Table, list[int]]:
+        """The parse, or its error raised; once: the object lets go of the table, so that it is freed with the
+        import's own references."""
+        self._thread.join()
+        out, self._out = self._out, {}
+        if "error" in out:
+            raise out["error"]
+        return out["table"]
+
+
+_started: dict[tuple[str, int, int], EarlyParse] = {}
+
+
+def _key(path: Path) -> tuple[str, int, int]:
+    st = path.stat()
+    return str(path.resolve()), st.st_size, st.st_mtime_ns
+
+
+def start_early(argv: list[str]) -> None:
+    """For ``import FILE ...``: tune memory and begin parsing FILE (a UTF-8 file) in a thread. Anything else,
+    or anything unexpected, starts nothing; the import then parses the file itself, as always."""
+    if len(argv) < 2 or argv[0] != "import" or argv[1].startswith("-"):
+        return
+    try:
+        path = Path(argv[1])
+        if not path.is_file():
+            return
+        width = len(read_header(read_head(path)))
+        if not width:
+            return
+        tune_memory_for_one_import()  # the command does this anyway; the parse should allocate the same way
+        _started[_key(path)] = EarlyParse(path, width)
+    except (OSError, UnicodeDecodeError):  # the import reports these itself
+        return
+
+
+def take_early(path: Path) -> EarlyParse | None:
+    """The parse :func:`start_early` began of ``path``, if it did and the file is unchanged since."""
+    try:
+        return _started.pop(_key(Path(path)), None)
+    except OSError:
+        return None
+
+
+def abandon_early() -> None:
+    """Wait for any parse begun and not taken (the command failed before reading the file): the process should
+    not end while pyarrow's threads are parsing."""
+    while _started:
+        _started.popitem()[1]._thread.join()
