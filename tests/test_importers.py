@@ -252,6 +252,17 @@ def test_blank_lines_are_skipped_but_still_counted(acled_file):
     assert [(i.row, i.column) for i in data.issues] == [(4, "latitude")]
 
 
+def test_values_are_stripped_of_whitespace_at_both_ends_only(acled_file):
+    # Spreadsheets pad cells; the parse strips every value (ASCII and Unicode spaces), never inside one.
+    data = load(acled_file([acled_row(" SYR1\t", location="\u00a0 هجين ", notes="  two  words  ",
+                                      fatalities=" 3 ", actor1="Military Forces of Syria\u2003")]))
+    ev = by_id(data.events)
+    assert ev.index.tolist() == ["SYR1"] and not data.errors
+    assert ev.at["SYR1", "summary_en"] == "two  words" and ev.at["SYR1", "fatalities"] == 3
+    assert ev.at["SYR1", "actor1"] == "Military Forces of Syria"
+    assert data.places["name_en"].tolist() == ["هجين"]
+
+
 def test_a_byte_order_mark_is_not_part_of_the_first_column(acled_file, tmp_path):
     # Spreadsheets save "UTF-8 with BOM"; pyarrow reads the file itself, and the header is read separately.
     plain = acled_file([acled_row("SYR1"), acled_row("SYR2", notes="a, \"quoted\" note")])

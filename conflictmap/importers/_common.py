@@ -31,6 +31,7 @@ from ..csvparse import (  # noqa: F401 (re-exported: the importers' reading API)
     parse_text_table,
     read_head,
     read_header,
+    string_buffers,
     tune_memory_for_one_import,
 )
 from ..model import DataError, RowIssue
@@ -109,7 +110,6 @@ def read_text_columns(source: bytes | Path, header: list[str], name: str, issues
     that the rows can be numbered exactly as a spreadsheet would; those rows are reported and skipped.
     """
     width = len(header)
-    generated = [f"c{i}" for i in range(width)]
     try:
         table, invalid = early.result() if early is not None else parse_text_table(source, width)
     except pa.ArrowInvalid as exc:  # pyarrow checks the UTF-8 as it parses: no separate pass over the bytes
@@ -120,7 +120,7 @@ def read_text_columns(source: bytes | Path, header: list[str], name: str, issues
         raw = read_bytes(source) if isinstance(source, Path) else source
         df = _read_with_csv_module(raw, width, name, issues).apply(lambda s: s.str.strip())
     else:
-        df = pa.table([_strip(c) for c in table.columns], names=generated).to_pandas()
+        df = table.to_pandas()  # stripped by parse_text_table
         df.index = pd.RangeIndex(2, len(df) + 2)
     df.columns = header
     if df.columns.duplicated().any():
@@ -133,45 +133,6 @@ def read_text_columns(source: bytes | Path, header: list[str], name: str, issues
         blank = first_blank & (df[first_blank] == "").all(axis=1).reindex(df.index, fill_value=False)
         df = df[~blank]
     return df
-
-
-def string_buffers(arr: pa.Array) -> tuple[np.ndarray, np.ndarray]:
-    """(offsets, UTF-8 bytes) of a ``string``/``large_string`` array without nulls, as numpy views (no copy).
-
-    Value ``i`` is ``data[offsets[i]:offsets[i + 1]]``.
-    """
-    wide = pa.types.is_large_string(arr.type)
-    _, off_buf, data_buf = arr.buffers()
-    offsets = np.frombuffer(off_buf, dtype=np.int64 if wide else np.int32, count=len(arr) + 1, offset=0)
-    offsets = offsets[arr.offset:arr.offset + len(arr) + 1]
-    data = np.frombuffer(data_buf, dtype=np.uint8) if data_buf is not None else np.zeros(0, np.uint8)
-    return offsets, data
-
-
-# Bytes a value can start or end with when it has whitespace there: ASCII whitespace (as str.isspace, with
-# the separators 0x1c-0x1f), and any byte of a non-ASCII character (some of which are whitespace).
-_EDGE_SPACE = np.zeros(256, dtype=bool)
-_EDGE_SPACE[[9, 10, 11, 12, 13, 28, 29, 30, 31, 32]] = True
-_EDGE_SPACE[0x80:] = True
-
-
-def _may_need_strip(arr: pa.Array) -> bool:
-    """False only when no value can start or end with whitespace (looks at two bytes per value)."""
-    if arr.null_count or not len(arr):
-        return bool(arr.null_count)
-    offsets, data = string_buffers(arr)
-    filled = offsets[1:] > offsets[:-1]
-    if not filled.any():
-        return False
-    return bool(_EDGE_SPACE[data[offsets[:-1][filled]]].any() or _EDGE_SPACE[data[offsets[1:][filled] - 1]].any())
-
-
-def _strip(column: pa.ChunkedArray) -> pa.ChunkedArray:
-    """``str.strip()`` as pandas does it (``utf8_trim_whitespace``), skipped for a column whose values cannot
-    start or end with whitespace: two bytes per value are cheaper to look at than trimming every value."""
-    if not any(_may_need_strip(chunk) for chunk in column.chunks):
-        return column
-    return pc.utf8_trim_whitespace(column)
 
 
 def _read_with_csv_module(raw: bytes, width: int, name: str, issues: list[RowIssue]) -> pd.DataFrame:
