@@ -484,7 +484,11 @@ def _build_tables(data: Dataset, tables: list[schema.Table], emit) -> None:
 
         def finish() -> None:
             try:
-                outcome.set_result(emit(table, [header, *_csv_bodies([f.result() for f in fields])]))
+                columns = [f.result() for f in fields]
+                fields.clear()  # each column's text is freed once joined, not kept until every table is written
+                body = _csv_bodies(columns)
+                del columns
+                outcome.set_result(emit(table, [header, *body]))
             except BaseException as exc:  # handed to the caller through the future
                 outcome.set_exception(exc)
 
