@@ -4,14 +4,11 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import logging
-import os
 import sys
 import textwrap
 from pathlib import Path
-from typing import NoReturn
 
-from .csvparse import abandon_early, take_early
+from .csvparse import take_early
 from .files import atomic_write
 from .load import DataError, default_data_dir, load_dataset
 from .select import select_events
@@ -345,6 +342,10 @@ def cmd_assets(args) -> int:
     return 0
 
 
+skip_teardown = False
+"""Set by a command that leaves nothing open behind it (``import``): ``__main__`` then ends the process at once."""
+
+
 def cmd_import(args) -> int:
     from . import importers
 
@@ -367,8 +368,8 @@ def cmd_import(args) -> int:
     errors = len(data.errors)
     print(f"{len(data.events)} events, {len(data.claims)} claims, {len(data.sources)} sources, "
           f"{len(data.places)} places written to {args.out}; {errors} error(s), {len(data.issues) - errors} warning(s)")
-    global _skip_teardown
-    _skip_teardown = True  # the tables are written and closed: nothing left for the teardown to do
+    global skip_teardown
+    skip_teardown = True  # the tables are written and closed: nothing left for the teardown to do (__main__)
     return 1 if errors else 0
 
 
@@ -582,24 +583,3 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     return COMMANDS[args.command](args)
 
-
-_skip_teardown = False
-"""Set by a command that leaves nothing open behind it (``import``): see :func:`end_process`."""
-
-
-def end_process(code: int) -> NoReturn:
-    """End ``python -m conflictmap`` with ``code`` (called by ``__main__``, never by :func:`main`).
-
-    After ``import`` of a 200,000-row export the interpreter's own teardown, a last garbage collection that
-    frees every table object by object, took about 0.5 s of a 3 s command. That command has written and
-    closed its files when it returns, so its process ends at once (``os._exit``, as Instagram's Python
-    services skip the final collection), after its output and logs are flushed. Every other command ends
-    normally.
-    """
-    abandon_early()
-    if not _skip_teardown:
-        sys.exit(code)
-    logging.shutdown()
-    sys.stdout.flush()
-    sys.stderr.flush()
-    os._exit(code)

@@ -25,6 +25,7 @@ import pytest
 
 from conflictmap import importers, schema
 from conflictmap.cli import main
+from conflictmap.importers import writing
 from conflictmap.importers._common import slug, slugs, stable_id, stable_ids
 from conflictmap.load import load_dataset
 from tests.conftest import REPO
@@ -85,9 +86,9 @@ def test_csv_text_is_what_pandas_writes():
     values = ["plain", "", "a,b", 'say "no"', "two\nlines", "حلب، سوريا", ' lead', "x\x1fy", '"', ",", "é"]
     frame = pd.DataFrame({"first": pd.Series(values, dtype=str), "second,col": pd.Series(values[::-1], dtype=str)})
     expected = frame.to_csv(index=False, lineterminator="\n")
-    assert importers._csv_bytes({c: frame[c] for c in frame.columns}).decode("utf-8") == expected
+    assert writing._csv_bytes({c: frame[c] for c in frame.columns}).decode("utf-8") == expected
     empty = frame.iloc[0:0]
-    assert importers._csv_bytes({c: empty[c] for c in empty.columns}) == b'first,"second,col"\n'
+    assert writing._csv_bytes({c: empty[c] for c in empty.columns}) == b'first,"second,col"\n'
 
 
 def test_a_lone_carriage_return_in_a_note_survives_writing_and_reading_back(tmp_path):
@@ -112,7 +113,7 @@ def test_float_text_is_what_python_writes():
               123456789012345.0, 1e15, 1e16, 1.5e16, 1e22, 0.1 + 0.2, 5e-324, float("nan"), float("inf"), -float("inf")]
     s = pd.Series(values, dtype="float64")
     expected = [str(v) if v == v else "" for v in values]
-    assert importers._float_text(s).tolist() == expected
+    assert writing._float_text(s).tolist() == expected
 
 
 def test_numbers_parsed_by_arrow_agree_with_pandas():
@@ -147,14 +148,14 @@ def test_a_table_that_fails_in_the_writing_thread_leaves_nothing_half_written(tm
     if existing:
         importers.write_tables(data, out)
         before = {rel: (out / rel).read_bytes() for rel in WRITTEN}
-    real = importers._column_field
+    real = writing._column_field
 
     def failing(s, col):
         if col is schema.EVENTS.columns[1]:  # one column of the events table only
             raise OSError("disk full while writing events.csv")
         return real(s, col)
 
-    monkeypatch.setattr(importers, "_column_field", failing)
+    monkeypatch.setattr(writing, "_column_field", failing)
     with pytest.raises(OSError, match="disk full"):
         importers.write_tables(data, out, force=existing)
     if existing:

@@ -21,7 +21,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("definitions", ("schema", "i18n")),
     ("model", ("model",)),
     ("rules: text and claims", ("text", "claims")),
-    ("reading and the store", ("validate", "importers", "load", "store", "editing")),
+    ("reading and the store", ("csvparse", "validate", "importers", "load", "store", "editing")),
     ("selection", ("select", "viewstate")),
     ("geography", ("geo", "geocode")),
     ("rendering, map layers, export, stories, extraction", ("maplayers", "render", "export", "stories", "docs",
