@@ -59,31 +59,29 @@ def test_a_file_system_without_direct_writes_gets_a_normal_write(tmp_path, small
     assert (tmp_path / "t.csv").read_bytes() == data
 
 
-def test_a_device_wanting_other_alignment_gets_a_normal_write(tmp_path, small_blocks, monkeypatch):
+def refuse_write(monkeypatch, call: int, code: int, message: str) -> list[int]:
+    """Make the ``call``-th ``os.write`` fail with ``code``; returns the sizes of the writes asked for."""
     real_write, calls = os.write, []
 
-    def first_refused(fd, data):
+    def write(fd, data):
         calls.append(len(data))
-        if len(calls) == 1:
-            raise OSError(errno.EINVAL, "misaligned")
+        if len(calls) == call:
+            raise OSError(code, message)
         return real_write(fd, data)
 
-    monkeypatch.setattr(os, "write", first_refused)
+    monkeypatch.setattr(os, "write", write)
+    return calls
+
+
+def test_a_device_wanting_other_alignment_gets_a_normal_write(tmp_path, small_blocks, monkeypatch):
+    calls = refuse_write(monkeypatch, 1, errno.EINVAL, "misaligned")
     data, parts = parts_of(70_000, 2)
     files.write_new_file(tmp_path / "t.csv", parts)
     assert (tmp_path / "t.csv").read_bytes() == data and calls[0] == 4 * files._DIRECT_ALIGN
 
 
 def test_a_failure_after_the_first_block_is_raised_not_hidden(tmp_path, small_blocks, monkeypatch):
-    real_write, calls = os.write, []
-
-    def disk_full(fd, data):
-        calls.append(len(data))
-        if len(calls) == 2:
-            raise OSError(errno.ENOSPC, "No space left on device")
-        return real_write(fd, data)
-
-    monkeypatch.setattr(os, "write", disk_full)
+    refuse_write(monkeypatch, 2, errno.ENOSPC, "No space left on device")
     with pytest.raises(OSError, match="No space left"):
         files.write_new_file(tmp_path / "t.csv", parts_of(70_000, 3)[1])
 

@@ -84,8 +84,6 @@ def in_background(fn, /, *args, **kwargs) -> Future:
         pool.shutdown(wait=False)
 
 
-# --- memory --------------------------------------------------------------------------------
-
 # --- reading ---------------------------------------------------------------------------
 
 def read_bytes(path: Path) -> bytes:

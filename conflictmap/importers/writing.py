@@ -24,7 +24,7 @@ import pyarrow.compute as pc
 
 from .. import schema
 from ..model import Dataset
-from ._common import from_arrow, iso_text, string_buffers, to_arrow
+from ._common import _large, from_arrow, iso_text, string_buffers, to_arrow
 
 IMPORTED_TABLES = (schema.SOURCES, schema.PLACES, schema.EVENTS, schema.CLAIMS)
 """The tables an import produces (in load order); other tables, e.g. stories, stay empty."""
@@ -67,10 +67,6 @@ def _float_text(s: pd.Series) -> pd.Series:
 # a lone "\r" is quoted too (csv.writer with lineterminator "\n" leaves it bare, and readers that
 # accept "\r" as a line ending would then split the row).
 _NEEDS_QUOTES = r'[,"\n\r]'
-
-
-def _large(value: str) -> pa.Scalar:
-    return pa.scalar(value, pa.large_string())
 
 
 _QUOTE_CHUNK = 1 << 20  # bytes looked at at once: small enough to stay in cache, large enough to vectorise
