@@ -45,7 +45,7 @@ def tune_memory_for_one_import() -> None:
     mallopt(-1, 1 << 30)   # M_TRIM_THRESHOLD: trim the heap only beyond 1 GB free at its top
     mallopt(-2, 64 << 20)  # M_TOP_PAD: grow the heap 64 MB at a time
     mallopt(-3, 32 << 20)  # M_MMAP_THRESHOLD: blocks up to 32 MB (glibc's maximum) come from the heap
-    # M_ARENA_MAX: the import's threads (see in_background) share that one heap. Each would otherwise get an
+    # M_ARENA_MAX: the import's threads (see conflictmap.threads) share that one heap. Each would otherwise get an
     # arena of its own, untuned, whose 64 MB heaps fault their pages in afresh: system time up again.
     mallopt(-8, 1)
 

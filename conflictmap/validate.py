@@ -7,7 +7,6 @@ and status. The CSV loader (:mod:`conflictmap.load`) and the importers both end 
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -20,6 +19,7 @@ from .claims import derive_status
 from .model import Dataset, RowIssue
 from .schema import Column, Table
 from .text import fold_digits
+from .threads import in_background
 
 _TAXONOMY_PAIRS = pd.Index([f"{t}\x1f{s}" for t, subs in schema.ACLED_TAXONOMY.items() for s in subs])
 
@@ -202,9 +202,7 @@ def assemble(events: pd.DataFrame, claims: pd.DataFrame, sources: pd.DataFrame, 
     if not derive and not events.empty:
         # Only sorted, not derived: sort them all now (mostly Arrow's take, off the interpreter lock) while
         # the checks below run on them as they are, and drop the rows those set aside afterwards.
-        pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="conflictmap-sort")
-        sorting = pool.submit(_sorted_events, events.reset_index(names="row"))
-        pool.shutdown(wait=False)
+        sorting = in_background(_sorted_events, events.reset_index(names="row"))
 
     # Rules across fields.
     if not events.empty:

@@ -17,7 +17,7 @@ import pytest
 from tests.conftest import REPO
 
 LAYERS: list[tuple[str, tuple[str, ...]]] = [
-    ("file safety", ("files",)),
+    ("file safety, threads", ("files", "threads")),
     ("definitions", ("schema", "i18n")),
     ("model", ("model",)),
     ("rules: text and claims", ("text", "claims")),

@@ -34,21 +34,17 @@ from pathlib import Path
 import pandas as pd
 
 from .. import schema
-from ..csvparse import EarlyParse
+from ..csvparse import HEAD_BYTES, EarlyParse, read_head, read_header, tune_memory_for_one_import
 from ..model import DataError, Dataset, RowIssue
+from ..threads import in_background
 from ..validate import assemble, place_lists, validate_table
 from . import acled, ucdp
 from ._common import (
-    HEAD_BYTES,
     Converted,
     ImportFormatError,
     from_cp1256,
-    in_background,
     read_bytes,
-    read_head,
-    read_header,
     read_text_columns,
-    tune_memory_for_one_import,
 )
 from .writing import IMPORTED_TABLES, check_out_dir, tables_csv, tables_zip, write_tables
 

@@ -13,7 +13,6 @@ import hashlib
 import io
 import re
 import unicodedata
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import cache, partial
 from pathlib import Path
@@ -24,18 +23,10 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from .. import schema
-from ..csvparse import (  # noqa: F401 (re-exported: the importers' reading API)
-    BOM,
-    HEAD_BYTES,
-    EarlyParse,
-    parse_text_table,
-    read_head,
-    read_header,
-    string_buffers,
-    tune_memory_for_one_import,
-)
+from ..csvparse import BOM, EarlyParse, parse_text_table
 from ..model import DataError, RowIssue
 from ..text import fold_digits
+from ..threads import in_background
 
 _SEP = "\x1f"  # joins parts of a key or a note; never occurs in CSV text we keep
 
@@ -65,23 +56,6 @@ class Converted:
     unique_keys: frozenset[str] = frozenset()
     """Tables whose ids the importer made unique itself (rows with a repeated id already set aside and
     reported); validation need not look for repeats again."""
-
-
-# --- the second core ------------------------------------------------------------------------
-
-def in_background(fn, /, *args, **kwargs) -> Future:
-    """Run ``fn`` in a thread of its own; ``.result()`` gives its value (or raises its exception).
-
-    The machine an import runs on has more than one core, and most of the work is Arrow kernels, which
-    release the interpreter lock: two independent steps side by side take less wall time than one after
-    the other. A fresh single-worker pool each time, so that a step started in the background may start
-    another without waiting for a worker (no deadlock).
-    """
-    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="conflictmap-import")
-    try:
-        return pool.submit(fn, *args, **kwargs)
-    finally:
-        pool.shutdown(wait=False)
 
 
 # --- reading ---------------------------------------------------------------------------

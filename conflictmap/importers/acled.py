@@ -9,6 +9,7 @@ import pyarrow.compute as pc
 
 from .. import schema
 from ..model import RowIssue
+from ..threads import in_background
 from ..validate import duplicated
 from ._common import (
     Converted,
@@ -20,7 +21,6 @@ from ._common import (
     code,
     concat,
     country_codes,
-    in_background,
     iso_text,
     join_notes,
     labelled,

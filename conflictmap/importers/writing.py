@@ -23,8 +23,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from .. import schema
+from ..csvparse import string_buffers
 from ..model import Dataset
-from ._common import _large, from_arrow, iso_text, string_buffers, to_arrow
+from ._common import _large, from_arrow, iso_text, to_arrow
 
 IMPORTED_TABLES = (schema.SOURCES, schema.PLACES, schema.EVENTS, schema.CLAIMS)
 """The tables an import produces (in load order); other tables, e.g. stories, stay empty."""
