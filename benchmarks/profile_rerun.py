@@ -49,6 +49,18 @@ def top(path: Path, n: int) -> None:
     st.sort_stats("cumulative").print_stats(r"(conflictmap|pages|ui\.py|streamlit_folium|folium|branca|pandas)", n)
 
 
+def profiling_into(out: Path) -> Path:
+    """Empty ``out`` of earlier profiles, point the profiled runs at it, and return the wrapper script that
+    Streamlit runs instead of its own entry point (each script run then writes ``out/run-N.prof``)."""
+    out.mkdir(parents=True, exist_ok=True)
+    for old in out.glob("run-*.prof"):
+        old.unlink()
+    wrapper = out / "profiled_streamlit.py"
+    wrapper.write_text(WRAPPER + run.STREAMLIT_MAIN)
+    os.environ["CM_PROFILE_DIR"] = str(out)
+    return wrapper
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--size", type=int, default=200_000)
@@ -57,12 +69,7 @@ def main(argv: list[str] | None = None) -> int:
     csv = generate.ensure(run.DATA, args.size)
     cache = run.DATA / "cache" / str(args.size)
     out = run.DATA / "profiles" / str(args.size)
-    out.mkdir(parents=True, exist_ok=True)
-    for old in out.glob("run-*.prof"):
-        old.unlink()
-    wrapper = out / "profiled_streamlit.py"
-    wrapper.write_text(WRAPPER + run.STREAMLIT_MAIN)
-    os.environ["CM_PROFILE_DIR"] = str(out)
+    wrapper = profiling_into(out)
     run.link_static()
     server = run.app_server("app.py", csv, cache, f"profile-{args.size}", wrapper=str(wrapper))
     try:

@@ -24,8 +24,7 @@ sys.path.insert(0, str(HERE))
 
 import generate  # noqa: E402
 import loadtest  # noqa: E402
-import run  # noqa: E402
-from profile_rerun import WRAPPER  # noqa: E402 - the same cProfile hook round each script run
+from profile_rerun import profiling_into  # noqa: E402 - the same cProfile hook round each script run
 
 
 async def one_visitor(base: str, window: float = 0.7, ledger: bool = False) -> None:
@@ -75,12 +74,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.no_profile:
         return 0
     out = loadtest.DATA / "profiles" / f"ws-{args.events}"
-    out.mkdir(parents=True, exist_ok=True)
-    for old in out.glob("run-*.prof"):
-        old.unlink()
-    wrapper = out / "profiled_streamlit.py"
-    wrapper.write_text(WRAPPER + run.STREAMLIT_MAIN)
-    os.environ["CM_PROFILE_DIR"] = str(out)
+    wrapper = profiling_into(out)
     server = ProfiledServer(data, wrapper=wrapper).start()
     try:
         for k in range(args.visitors):

@@ -565,6 +565,15 @@ class App:
         """The date slider's ``start`` or ``end`` thumb (an ``input[type=range]``)."""
         return date_thumb(self.page, which)
 
+    def step_date(self, which: str, key: str) -> None:
+        """Move the ``start`` or ``end`` thumb one step with the keyboard (``ArrowLeft``/``ArrowRight``) and
+        wait for the rerun it starts and the map it draws."""
+        self.date_thumb(which).focus()
+        since = self.runs()
+        self.page.keyboard.press(key)
+        self.wait_rerun(since)
+        self.wait_map()
+
     def date_window(self) -> tuple[dt.date, dt.date]:
         lo = self.date_thumb("start").get_attribute("aria-valuetext")
         hi = self.date_thumb("end").get_attribute("aria-valuetext")

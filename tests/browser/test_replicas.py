@@ -184,11 +184,7 @@ def test_a_visitor_whose_replica_dies_reconnects_to_the_other_with_the_view_of_t
     # the failover (the window's end a day back) is that session's first run, and it must stick: the widget's
     # new value wins over the address bar, which still says to=2018-06-30 (ui/urlstate.py, sent_filters).
     moved = (dt.date.fromisoformat(FROM), dt.date.fromisoformat(TO) - dt.timedelta(days=1))
-    app.date_thumb("end").focus()
-    since = app.runs()
-    page.keyboard.press("ArrowLeft")
-    app.wait_rerun(since)
-    app.wait_map()
+    app.step_date("end", "ArrowLeft")
     app.ledger().wait_for()
     app.wait_idle()
     page.wait_for_timeout(1000)  # a run that would put the link's window back has had time to start
@@ -205,11 +201,7 @@ def test_a_visitor_whose_replica_dies_reconnects_to_the_other_with_the_view_of_t
     app.wait_map()
     assert app.date_window() == moved and app.shown_counts() == moved_count
     # Moving the end forward again gives back exactly the view of the link, drawn by the other replica.
-    app.date_thumb("end").focus()
-    since = app.runs()
-    page.keyboard.press("ArrowRight")
-    app.wait_rerun(since)
-    app.wait_map()
+    app.step_date("end", "ArrowRight")
     app.ledger().wait_for()
     after = {"window": app.date_window(), "ledger": app.ledger().inner_text(), "markers": sorted(app.markers())}
     full_page_screenshot(page, SCREENSHOTS / "replica-killed-view-back.png")
