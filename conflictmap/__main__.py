@@ -4,7 +4,11 @@ import logging
 import os
 import sys
 
-from .csvparse import abandon_early, start_early
+from .memory import prepare_import_process
+
+prepare_import_process(sys.argv[1:])  # before pyarrow is loaded (by csvparse)
+
+from .csvparse import abandon_early, start_early  # noqa: E402
 
 # `import FILE`: begin parsing FILE (pyarrow, in a thread) while the CLI imports pandas and the rest.
 start_early(sys.argv[1:])

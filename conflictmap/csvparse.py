@@ -6,14 +6,13 @@ the interpreter lock: ``__main__`` calls :func:`start_early` first, and the impo
 :func:`take_early` (:func:`conflictmap.importers.convert_file`), only for the very file, unchanged since. The
 parse is :func:`parse_text_table` either way: same options, same table, same errors, raised at the same point.
 
-This module imports nothing of pandas and nothing else of the package. The parse, the whitespace stripped from
-every value included, is done here, before pandas is there.
+This module imports nothing of pandas, and of the package only :mod:`conflictmap.memory`. The parse, the
+whitespace stripped from every value included, is done here, before pandas is there.
 """
 
 from __future__ import annotations
 
 import csv
-import ctypes
 import threading
 from pathlib import Path
 
@@ -22,32 +21,10 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
+from .memory import tune_memory_for_one_import
+
 BOM = b"\xef\xbb\xbf"
 HEAD_BYTES = 1 << 16
-
-
-def tune_memory_for_one_import() -> None:
-    """For a process that imports one file and exits (``python -m conflictmap import``): keep freed memory.
-
-    Columns of a 200,000-row export are tens of MB each, and every step allocates new ones. By default
-    glibc's malloc hands such blocks straight back to the kernel (mmap/munmap, heap trimming) and
-    pyarrow's mimalloc purges its pages, so each new column is faulted in again, page by page: about
-    3.5 of 10 CPU-seconds of an import were the kernel's. Here malloc keeps what it frees (up to the
-    process's peak, which it reaches anyway) and Arrow allocates through malloc too: ~1.3 s of system
-    time. Not for a long-running server, whose memory would then never shrink after a big import.
-    """
-    pa.set_memory_pool(pa.system_memory_pool())
-    try:
-        libc = ctypes.CDLL("libc.so.6")
-        mallopt = libc.mallopt
-    except (OSError, AttributeError):  # not glibc: nothing to tune
-        return
-    mallopt(-1, 1 << 30)   # M_TRIM_THRESHOLD: trim the heap only beyond 1 GB free at its top
-    mallopt(-2, 64 << 20)  # M_TOP_PAD: grow the heap 64 MB at a time
-    mallopt(-3, 32 << 20)  # M_MMAP_THRESHOLD: blocks up to 32 MB (glibc's maximum) come from the heap
-    # M_ARENA_MAX: the import's threads (see conflictmap.threads) share that one heap. Each would otherwise get an
-    # arena of its own, untuned, whose 64 MB heaps fault their pages in afresh: system time up again.
-    mallopt(-8, 1)
 
 
 def read_head(path: Path) -> bytes:

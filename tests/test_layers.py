@@ -17,7 +17,7 @@ import pytest
 from tests.conftest import REPO
 
 LAYERS: list[tuple[str, tuple[str, ...]]] = [
-    ("file safety, threads", ("files", "threads")),
+    ("file safety, threads, memory", ("files", "threads", "memory")),
     ("definitions", ("schema", "i18n")),
     ("model", ("model",)),
     ("rules: text and claims", ("text", "claims")),

@@ -34,7 +34,8 @@ from pathlib import Path
 import pandas as pd
 
 from .. import schema
-from ..csvparse import HEAD_BYTES, EarlyParse, read_head, read_header, tune_memory_for_one_import
+from ..csvparse import HEAD_BYTES, EarlyParse, read_head, read_header
+from ..memory import tune_memory_for_one_import
 from ..model import DataError, Dataset, RowIssue
 from ..threads import in_background
 from ..validate import assemble, place_lists, validate_table
