@@ -87,8 +87,8 @@ def string_buffers(arr: pa.Array) -> tuple[np.ndarray, np.ndarray]:
     """
     wide = pa.types.is_large_string(arr.type)
     _, off_buf, data_buf = arr.buffers()
-    offsets = np.frombuffer(off_buf, dtype=np.int64 if wide else np.int32, count=len(arr) + 1, offset=0)
-    offsets = offsets[arr.offset:arr.offset + len(arr) + 1]
+    offsets = np.frombuffer(off_buf, dtype=np.int64 if wide else np.int32, count=arr.offset + len(arr) + 1)
+    offsets = offsets[arr.offset:]
     data = np.frombuffer(data_buf, dtype=np.uint8) if data_buf is not None else np.zeros(0, np.uint8)
     return offsets, data
 

@@ -13,7 +13,8 @@ import mmap
 import os
 import shutil
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from itertools import chain
 from pathlib import Path
 
 
@@ -50,6 +51,9 @@ _DIRECT_ALIGN = 4096
 def write_new_file(path: Path | str, parts: Iterable[bytes | memoryview]) -> None:
     """Create ``path`` from ``parts`` (anything with the buffer protocol, e.g. Arrow buffers), one after another.
 
+    ``parts`` may be a generator: each part is let go of once it is written, so a caller that builds a large
+    file piece by piece never holds all of it.
+
     For a file of :data:`DIRECT_FROM` bytes or more, the bytes go to the disk without passing through the
     page cache (``O_DIRECT``, through an aligned 8 MB buffer; the last, partial block normally), where the
     system and the file system allow it, and normally otherwise. On the 2-core VM this project is measured
@@ -59,26 +63,37 @@ def write_new_file(path: Path | str, parts: Iterable[bytes | memoryview]) -> Non
     it back comes from the disk.
     """
     path = Path(path)
-    views = [memoryview(p).cast("B") for p in parts]
-    if sum(len(v) for v in views) < DIRECT_FROM or not _write_direct(path, views):
-        with path.open("wb") as f:
-            for v in views:
-                f.write(v)
+    views = (memoryview(p).cast("B") for p in parts)
+    head, size = [], 0  # the first parts, until the file is known to be large
+    for view in views:
+        head.append(view)
+        size += len(view)
+        if size >= DIRECT_FROM:
+            break
+    replay = _write_direct(path, head, views) if size >= DIRECT_FROM else head
+    if replay is None:
+        return
+    with path.open("wb") as f:
+        for view in chain(replay, views):
+            f.write(view)
 
 
-def _write_direct(path: Path, views: list[memoryview]) -> bool:
-    """:func:`write_new_file` with ``O_DIRECT``; False (nothing usable written) where it is not supported."""
+def _write_direct(path: Path, head: list[memoryview], views: Iterator[memoryview]) -> list[memoryview] | None:
+    """:func:`write_new_file` with ``O_DIRECT`` of ``head``, then ``views``: None when done. Where that is not
+    supported nothing usable is written, and what was taken so far (``head`` and any of ``views``) is
+    returned, to be written normally."""
     flag = getattr(os, "O_DIRECT", 0)
     if not flag:
-        return False
+        return head
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | flag, 0o666)
     except OSError as exc:
         if exc.errno in (errno.EINVAL, errno.EOPNOTSUPP):  # tmpfs and others refuse O_DIRECT
-            return False
+            return head
         raise
     buffer = mmap.mmap(-1, _DIRECT_CHUNK)  # page-aligned, as O_DIRECT requires of the memory
     block, filled, written = memoryview(buffer), 0, 0
+    taken: list[memoryview] = []  # until the first block is on the disk, which the device may refuse
 
     def flush(size: int) -> None:
         nonlocal written
@@ -86,9 +101,12 @@ def _write_direct(path: Path, views: list[memoryview]) -> bool:
         while done < size:
             done += os.write(fd, block[done:size])
         written += size
+        taken.clear()
 
     try:
-        for view in views:
+        for view in chain(head, views):
+            if not written:
+                taken.append(view)
             pos = 0
             while pos < len(view):
                 take = min(_DIRECT_CHUNK - filled, len(view) - pos)
@@ -97,13 +115,14 @@ def _write_direct(path: Path, views: list[memoryview]) -> bool:
                 if filled == _DIRECT_CHUNK:
                     flush(filled)
                     filled = 0
+            del view
         aligned = filled - filled % _DIRECT_ALIGN
         if aligned:
             flush(aligned)
         tail = bytes(block[aligned:filled])
     except OSError as exc:
         if written == 0 and exc.errno == errno.EINVAL:  # the device wants another alignment: write normally
-            return False
+            return taken
         raise
     finally:
         os.close(fd)
@@ -115,7 +134,7 @@ def _write_direct(path: Path, views: list[memoryview]) -> bool:
     if tail:
         with path.open("ab") as f:
             f.write(tail)
-    return True
+    return None
 
 
 def swap_dir(stage: Path, dest: Path) -> None:

@@ -45,7 +45,7 @@ def test_the_file_gets_the_usual_permissions(tmp_path, small_blocks):
     assert (tmp_path / "t.csv").stat().st_mode & 0o777 == 0o644
 
 
-def test_a_file_system_without_direct_writes_gets_a_normal_write(tmp_path, small_blocks, monkeypatch):
+def refuse_direct_open(monkeypatch) -> None:
     real_open = os.open
 
     def refusing(path, flags, *args):
@@ -54,6 +54,10 @@ def test_a_file_system_without_direct_writes_gets_a_normal_write(tmp_path, small
         return real_open(path, flags, *args)
 
     monkeypatch.setattr(os, "open", refusing)
+
+
+def test_a_file_system_without_direct_writes_gets_a_normal_write(tmp_path, small_blocks, monkeypatch):
+    refuse_direct_open(monkeypatch)
     data, parts = parts_of(70_000, 1)
     files.write_new_file(tmp_path / "t.csv", parts)
     assert (tmp_path / "t.csv").read_bytes() == data
@@ -95,3 +99,28 @@ def test_tmpfs_which_refuses_direct_writes_still_gets_the_file(small_blocks, tmp
         assert target.read_bytes() == data
     finally:
         target.unlink(missing_ok=True)
+
+
+@pytest.mark.parametrize("direct", [True, False])
+def test_parts_from_a_generator_are_let_go_of_once_written(tmp_path, small_blocks, monkeypatch, direct):
+    # The import builds a 150 MB table piece by piece: the writer must not hold every piece until the end.
+    np = pytest.importorskip("numpy")
+    import weakref
+
+    if not direct:
+        refuse_direct_open(monkeypatch)
+    alive_at_the_end, written = [], []
+    refs = []
+
+    def pieces():
+        for i in range(50):
+            part = np.full(5000, i % 251, dtype=np.uint8)
+            refs.append(weakref.ref(part))
+            written.append(part.tobytes())
+            yield part
+            del part
+        alive_at_the_end.extend(i for i, r in enumerate(refs[:-1]) if r() is not None)
+
+    files.write_new_file(tmp_path / "t.csv", pieces())
+    assert (tmp_path / "t.csv").read_bytes() == b"".join(written)
+    assert len(alive_at_the_end) <= 5, f"pieces still held when the last was written: {alive_at_the_end}"

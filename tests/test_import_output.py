@@ -50,6 +50,19 @@ def test_import_writes_the_same_tables_and_report_as_before(name, tmp_path, caps
         assert (out / rel).read_bytes() == (GOLDEN / name / rel).read_bytes(), rel
 
 
+@pytest.mark.parametrize(("rows", "ahead"), [(1, 1), (7, 3)])
+@pytest.mark.parametrize("name", ["acled-mixed", "ged-mixed"])
+def test_tables_written_in_small_pieces_are_the_same_bytes(name, rows, ahead, tmp_path, monkeypatch):
+    # A large table is built and written a piece of lines at a time (16,384 rows); the golden files are
+    # smaller than one piece, so here the pieces are a line, or seven.
+    monkeypatch.setattr(writing, "_PIECE_ROWS", rows)
+    monkeypatch.setattr(writing, "_AHEAD", ahead)
+    out = tmp_path / "out"
+    assert main(["import", str(GOLDEN / f"{name}.csv"), "--out", str(out)]) == 1
+    for rel in WRITTEN:
+        assert (out / rel).read_bytes() == (GOLDEN / name / rel).read_bytes(), rel
+
+
 @pytest.mark.parametrize("name", ["acled-mixed", "ged-mixed"])
 def test_the_command_in_its_own_process_prints_its_whole_report_and_exits_one(name, tmp_path):
     # The process of `python -m conflictmap import` ends without the interpreter's teardown (os._exit): its
@@ -148,14 +161,14 @@ def test_a_table_that_fails_in_the_writing_thread_leaves_nothing_half_written(tm
     if existing:
         importers.write_tables(data, out)
         before = {rel: (out / rel).read_bytes() for rel in WRITTEN}
-    real = writing._column_field
+    real = writing._column_arrow
 
     def failing(s, col):
         if col is schema.EVENTS.columns[1]:  # one column of the events table only
             raise OSError("disk full while writing events.csv")
         return real(s, col)
 
-    monkeypatch.setattr(writing, "_column_field", failing)
+    monkeypatch.setattr(writing, "_column_arrow", failing)
     with pytest.raises(OSError, match="disk full"):
         importers.write_tables(data, out, force=existing)
     if existing:
