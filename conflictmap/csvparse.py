@@ -101,14 +101,20 @@ _EDGE_SPACE[0x80:] = True
 
 
 def _may_need_strip(arr: pa.Array) -> bool:
-    """False only when no value can start or end with whitespace (looks at two bytes per value)."""
+    """False only when no value can start or end with whitespace (looks at two bytes per value).
+
+    An empty value's "first byte" is the next value's first, and its "last" the one before's last: bytes
+    looked at anyway, so no index needs filtering first.
+    """
     if arr.null_count or not len(arr):
         return bool(arr.null_count)
     offsets, data = string_buffers(arr)
-    filled = offsets[1:] > offsets[:-1]
-    if not filled.any():
+    start, end = int(offsets[0]), int(offsets[-1])
+    if start == end:
         return False
-    return bool(_EDGE_SPACE[data[offsets[:-1][filled]]].any() or _EDGE_SPACE[data[offsets[1:][filled] - 1]].any())
+    firsts = data[np.minimum(offsets[:-1], end - 1)]
+    lasts = data[np.maximum(offsets[1:] - 1, start)]
+    return bool(_EDGE_SPACE[firsts].any() or _EDGE_SPACE[lasts].any())
 
 
 def _strip(column: pa.ChunkedArray) -> pa.ChunkedArray:

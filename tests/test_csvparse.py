@@ -86,3 +86,21 @@ def test_a_command_that_fails_before_reading_ends_cleanly(tmp_path):
     r = run("import", str(path), "--out", str(out))
     assert r.returncode == 2 and "not empty" in r.stderr
     assert [p.name for p in out.iterdir()] == ["keep.txt"]
+
+
+def test_the_whitespace_check_never_misses_a_value_to_strip():
+    # csvparse skips the strip for a column when no value can start or end with whitespace; empty values,
+    # a column's first and last values, and arrays sliced out of a larger one are the edges of that check.
+    import random
+
+    import pyarrow as pa
+
+    rnd = random.Random(7)
+    pool = ["", "", "a", "ab c", " a", "a ", "\t", "x\n", "\u00a0y", "z\u2003", "هجين", "1,5", "q"]
+    for _ in range(400):
+        values = [rnd.choice(pool) for _ in range(rnd.randint(1, 9))]
+        arr = pa.array(["pad", *values, "pad"], pa.string()).slice(1, len(values))
+        must = any(v != v.strip() for v in values)
+        plain = all(v == "" or (v[0].isascii() and v[-1].isascii() and v == v.strip()) for v in values)
+        assert csvparse._may_need_strip(arr) or not must, values
+        assert not csvparse._may_need_strip(arr) or not plain, values
