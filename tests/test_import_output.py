@@ -104,6 +104,22 @@ def test_csv_text_is_what_pandas_writes():
     assert writing._csv_bytes({c: empty[c] for c in empty.columns}) == b'first,"second,col"\n'
 
 
+def test_the_kinds_written_unquoted_never_need_quotes():
+    # The writer does not look for commas, quotes or line breaks in dates, numbers and flags: their text can hold none.
+    extremes = {
+        "date": pd.Series(pd.to_datetime(["2018-06-04", None, "1900-01-01", "2262-04-11"])),
+        "int": pd.Series([0, -5, None, 2**53, -(2**62)], dtype="Int64"),
+        "float": pd.Series([0.0, -0.0, 1e-300, 1e300, float("nan"), float("inf"), -float("inf"), 36.2, 1e16, 1e-5]),
+        "bool": pd.Series([True, False]),
+    }
+    assert set(extremes) == writing._NEVER_QUOTED
+    for kind, values in extremes.items():
+        column = schema.Column("x", kind, "")
+        text = writing._column_arrow(values, column)
+        assert writing._csv_field(text).equals(text), kind
+        assert not any(ch in v for v in text.to_pylist() for ch in ',"\n\r'), kind
+
+
 def test_a_lone_carriage_return_in_a_note_survives_writing_and_reading_back(tmp_path):
     # A bare CR outside quotes reads as a line break, so it has to be quoted to stay inside its value.
     path = tmp_path / "cr.csv"
