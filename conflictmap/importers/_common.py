@@ -23,7 +23,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from .. import schema
-from ..csvparse import BOM, EarlyParse, parse_text_table
+from ..csvparse import BOM, EarlyParse, parse_text_table, string_buffers
 from ..model import DataError, RowIssue
 from ..text import fold_digits
 from ..threads import in_background
@@ -384,20 +384,50 @@ def stable_id(label: str, key: str) -> str:
 
 
 def slugs(labels: pa.Array, limit: int = 40) -> pa.Array:
-    """:func:`slug` of every label: ASCII labels in Arrow, the others (few, in real exports) one by one.
+    """:func:`slug` of every label: ASCII labels all at once (numpy and Arrow), the others (few, in real
+    exports) one by one in Python.
 
     Unicode decomposition (NFKD) stays with Python's ``unicodedata`` so that
     ids never depend on which Unicode version pyarrow was built with.
     """
     labels = pc.cast(labels, pa.large_string())
-    ascii_ = pc.fill_null(pc.string_is_ascii(labels), True).to_numpy(zero_copy_only=False)
-    out = pc.utf8_trim(pc.replace_substring_regex(pc.ascii_lower(labels), "[^a-z0-9]+", "-"), "-")
-    out = pc.utf8_trim(pc.utf8_slice_codeunits(out, 0, limit), "-")
-    if not ascii_.all():
+    if labels.null_count:  # never from an import (blank is ""); kept null
+        return pc.if_else(pc.is_null(labels), labels, slugs(pc.fill_null(labels, ""), limit))
+    ascii_ = pc.string_is_ascii(labels).to_numpy(zero_copy_only=False)
+    out = pc.utf8_trim(pc.utf8_slice_codeunits(pc.utf8_rtrim(_dashed(labels), "-"), 0, limit), "-")
+    if not ascii_.all():  # their bytes went through the above too, and are replaced here
         others = np.flatnonzero(~ascii_)
         done = pa.array([slug(t, limit) for t in labels.take(pa.array(others)).to_pylist()], pa.large_string())
         out = pc.replace_with_mask(out, pa.array(~ascii_), done)
     return out
+
+
+def _dashed(labels: pa.Array) -> pa.Array:
+    """Each ASCII label lower-cased, each run of other characters one "-", none at the start.
+
+    What ``replace_substring_regex(..., "[^a-z0-9]+", "-")`` did in 0.2 s for 200,000 place names, in a few
+    passes over their bytes.
+    """
+    offsets, data = string_buffers(labels)
+    data, offsets = data[offsets[0]:offsets[-1]], offsets - offsets[0]
+    mapped = np.frombuffer(data.tobytes().translate(_SLUG_BYTES), dtype=np.uint8)
+    alnum = mapped != 45
+    keep = alnum.copy()
+    keep[1:] |= alnum[:-1]  # of a run of others, the first ...
+    filled = offsets[1:] > offsets[:-1]
+    opens = offsets[:-1][filled]
+    keep[opens] = alnum[opens]  # ... unless it opens its label
+    # Bytes kept per label: a label's sum runs to the next filled label's start, i.e. to its own end.
+    kept = np.zeros(len(labels), dtype=np.int64)
+    if filled.any():
+        kept[filled] = np.add.reduceat(keep.view(np.uint8), opens, dtype=np.int64)
+    new_offsets = np.zeros(len(labels) + 1, dtype=np.int64)
+    np.cumsum(kept, out=new_offsets[1:])
+    return pa.LargeStringArray.from_buffers(len(labels), pa.py_buffer(new_offsets), pa.py_buffer(mapped[keep]))
+
+
+_SLUG_BYTES = bytes(b if 48 <= b <= 57 or 97 <= b <= 122 else b + 32 if 65 <= b <= 90 else 45 for b in range(256))
+"""Each ASCII byte in a slug (for ``bytes.translate``): a-z and 0-9 as they are, A-Z lower-cased, others "-"."""
 
 
 @cache
