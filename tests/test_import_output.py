@@ -26,7 +26,7 @@ import pytest
 from conflictmap import importers, schema
 from conflictmap.cli import main
 from conflictmap.importers import writing
-from conflictmap.importers._common import slug, slugs, stable_id, stable_ids
+from conflictmap.importers._common import _split_rows, slug, slugs, split_list, stable_id, stable_ids
 from conflictmap.load import load_dataset
 from tests.conftest import REPO
 from tests.test_importers import ACLED_COLUMNS, acled_row
@@ -93,6 +93,17 @@ def test_slugs_and_ids_by_column_equal_the_one_at_a_time_definitions():
     ids = stable_ids(labels, pa.array(keys, pa.large_string())).to_pylist()
     assert ids == [stable_id(t, k) for t, k in zip(LABELS, keys, strict=True)]
     assert ids[6].startswith("place-") and ids[0].startswith("hajin-")
+
+
+def test_lists_split_once_per_distinct_cell_equal_every_row_split():
+    # split_list splits each distinct source list once and spreads it back to the rows that hold it.
+    cells = ["SOHR; Syria Direct", "", "SOHR; Syria Direct", " sohr ;SOHR; Enab Baladi", ";;", "Enab Baladi",
+             "SOHR; Syria Direct", "a;b;c;A", "حلب; حلب ;x", ""] * 3
+    s = pd.Series(cells, index=pd.RangeIndex(2, 2 + len(cells)) * 3, dtype=str)
+    split = split_list(s)
+    assert split.tolist() == _split_rows(s, ";").tolist() and split.index.tolist() == _split_rows(s, ";").index.tolist()
+    assert split.loc[15].tolist() == ["sohr", "Enab Baladi"] and 9 not in split.index  # repeats and blanks dropped
+    assert split_list(s.iloc[0:0]).empty
 
 
 def test_csv_text_is_what_pandas_writes():

@@ -342,7 +342,26 @@ def concat(parts: list[pd.Series], sep: str) -> pd.Series:
 
 def split_list(s: pd.Series, sep: str = ";") -> pd.Series:
     """Split a ``;``-list per row into one entry per row of the result (index repeated), stripped,
-    blanks and (case-insensitive) repeats within a row dropped."""
+    blanks and (case-insensitive) repeats within a row dropped.
+
+    Each distinct list is split once (:func:`_split_rows`) and spread back to its rows: a source column holds
+    a few hundred distinct lists among 200,000 rows.
+    """
+    if not len(s):
+        return _split_rows(s, sep)
+    codes, uniques = pd.factorize(s, use_na_sentinel=False)
+    distinct = _split_rows(pd.Series(uniques, dtype=str), sep)  # indexed by the list's code
+    per_code = np.bincount(distinct.index.to_numpy(), minlength=len(uniques))
+    begins = np.zeros(len(uniques) + 1, dtype=np.int64)
+    np.cumsum(per_code, out=begins[1:])
+    count = per_code[codes]
+    # For each row, its list's entries: begins[code], begins[code] + 1, ... (count of them)
+    where = np.repeat(begins[:-1][codes] - (np.cumsum(count) - count), count) + np.arange(int(count.sum()))
+    return from_arrow(to_arrow(distinct).take(pa.array(where)), pd.Index(np.repeat(s.index.to_numpy(), count)))
+
+
+def _split_rows(s: pd.Series, sep: str) -> pd.Series:
+    """:func:`split_list`, every row split (Arrow kernels)."""
     lists = pc.split_pattern(to_arrow(s), sep)
     flat = pc.utf8_trim_whitespace(pc.list_flatten(lists))
     rows = s.index.to_numpy()[pc.list_parent_indices(lists).to_numpy()]
