@@ -26,7 +26,7 @@ import pytest
 from conflictmap import importers, schema
 from conflictmap.cli import main
 from conflictmap.importers import writing
-from conflictmap.importers._common import _split_rows, slug, slugs, split_list, stable_id, stable_ids
+from conflictmap.importers._common import _split_rows, country_codes, slug, slugs, split_list, stable_id, stable_ids
 from conflictmap.load import load_dataset
 from tests.conftest import REPO
 from tests.test_importers import ACLED_COLUMNS, acled_row
@@ -104,6 +104,15 @@ def test_lists_split_once_per_distinct_cell_equal_every_row_split():
     assert split.tolist() == _split_rows(s, ";").tolist() and split.index.tolist() == _split_rows(s, ";").index.tolist()
     assert split.loc[15].tolist() == ["sohr", "Enab Baladi"] and 9 not in split.index  # repeats and blanks dropped
     assert split_list(s.iloc[0:0]).empty
+
+
+def test_country_codes_come_from_the_iso_number_else_the_name():
+    # Looked up once per distinct (name, number) pair and spread back to the rows.
+    names = pd.Series(["Syria", "syria", "Iraq", "", "Atlantis", "Syria", "Turkey"] * 2, dtype=str)
+    numbers = pd.Series(["760", "", "368", "792", "", "0760", "999"] * 2, dtype=str)
+    assert country_codes(names, numbers).tolist() == ["SY", "SY", "IQ", "TR", "", "SY", "TR"] * 2
+    assert country_codes(names).tolist() == ["SY", "SY", "IQ", "", "", "SY", "TR"] * 2
+    assert country_codes(names.iloc[0:0], numbers.iloc[0:0]).empty
 
 
 def test_csv_text_is_what_pandas_writes():

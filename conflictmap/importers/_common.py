@@ -327,7 +327,9 @@ def join_notes(parts: list[pd.Series | pa.Array], sep: str = "; ", *, index: pd.
     return from_arrow(joined, index)
 
 
+@cache
 def _large(value: str) -> pa.Scalar:
+    """``value`` as an Arrow ``large_string`` scalar (made once: the writer asks for the same few per piece)."""
     return pa.scalar(value, pa.large_string())
 
 
@@ -539,11 +541,15 @@ def _country_codes() -> tuple[dict[str, str], dict[str, str]]:
 def country_codes(names: pd.Series, numbers: pd.Series | None = None) -> pd.Series:
     """ISO 3166-1 alpha-2 codes from ISO numeric codes (ACLED ``iso``) or English country names ("" if unknown)."""
     by_number, by_name = _country_codes()
-    out = names.map({n: by_name.get(n.casefold(), "") for n in names.unique()})
-    if numbers is not None:
-        from_number = numbers.str.lstrip("0").map(by_number)
-        out = from_number.where(from_number.notna(), out)
-    return out.fillna("").astype(str)
+    if numbers is None:
+        numbers = pd.Series("", index=names.index, dtype=str)
+    # A few dozen distinct (name, number) pairs among 200,000 rows: each is looked up once.
+    name_codes, name_values = pd.factorize(names, use_na_sentinel=False)
+    number_codes, number_values = pd.factorize(numbers, use_na_sentinel=False)
+    pair_codes, pairs = pd.factorize(name_codes * len(number_values) + number_codes)
+    iso = [by_number.get(str(number_values[p % len(number_values)]).lstrip("0"))
+           or by_name.get(str(name_values[p // len(number_values)]).casefold(), "") for p in pairs]
+    return from_arrow(pa.array(iso, pa.large_string()).take(pa.array(pair_codes)), names.index)
 
 
 def float_text(v: pd.Series) -> pd.Series:
