@@ -19,6 +19,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pytest
@@ -163,6 +164,11 @@ def test_float_text_is_what_python_writes():
     s = pd.Series(values, dtype="float64")
     expected = [str(v) if v == v else "" for v in values]
     assert writing._float_text(s).tolist() == expected
+    rnd = np.random.default_rng(16)  # every magnitude, whole and not, both signs
+    many = rnd.choice([-1, 1], 20_000) * 10.0 ** rnd.uniform(-8, 20, 20_000)
+    many[::3] = np.round(many[::3])
+    many[1::7] = np.round(many[1::7], 4)
+    assert writing._float_text(pd.Series(many)).tolist() == [str(v) for v in many.tolist()]
 
 
 def test_numbers_parsed_by_arrow_agree_with_pandas():

@@ -55,8 +55,10 @@ def _float_text(s: pd.Series) -> pd.Series:
     """
     values = s.to_numpy()
     text = pc.cast(pa.array(values), pa.large_string())
-    whole = pc.invert(pc.match_substring_regex(text, "[.en]"))  # "e": exponent; "n": nan, inf
-    text = pc.if_else(whole, pc.binary_join_element_wise(text, _large(".0"), _large("")), text)
+    with np.errstate(invalid="ignore"):
+        whole = np.isfinite(values) & (np.trunc(values) == values)  # Arrow writes these without a "."
+    if whole.any():  # (coordinates: none) any that Arrow wrote with an exponent are rewritten below anyway
+        text = pc.if_else(pa.array(whole), pc.binary_join_element_wise(text, _large(".0"), _large("")), text)
     size = np.abs(values)
     odd = (~np.isfinite(values) | ((size < 1e-4) & (values != 0)) | (size >= 1e16)
            | pc.match_substring(text, "e").to_numpy(zero_copy_only=False))
