@@ -1,10 +1,10 @@
 """An export's columns as text, parsed by pyarrow, without pandas: so that ``python -m conflictmap import FILE``
 can start parsing FILE before pandas and the rest of the package are imported.
 
-Starting Python and importing pandas takes about 0.5 s on one core, and pyarrow parses on the others without
+Starting Python and importing pandas takes about 0.5 s on one core, and pyarrow parses on the other without
 the interpreter lock: ``__main__`` calls :func:`start_early` first, and the import takes the parse over with
 :func:`take_early` (:func:`conflictmap.importers.convert_file`), only for the very file, unchanged since. The
-parse is :func:`parse_text_table` either way: same options, same table, same errors, raised at the same point.
+parse is :func:`parse_text_table` either way (on one thread here): same table, same errors, raised at the same point.
 
 This module imports nothing of pandas, and of the package only :mod:`conflictmap.memory`. The parse, the
 whitespace stripped from every value included, is done here, before pandas is there.
@@ -50,9 +50,11 @@ def read_header(raw: bytes) -> list[str]:
     return [c.strip().lower() for c in row]
 
 
-def parse_text_table(source: bytes | Path, width: int) -> tuple[pa.Table, list[int]]:
+def parse_text_table(source: bytes | Path, width: int, *, threads: bool = True) -> tuple[pa.Table, list[int]]:
     """Every column of ``source`` (its bytes, or a file pyarrow reads itself, skipping a UTF-8 byte-order mark)
     as text, named ``c0``, ``c1`` ...; and the numbers of the rows with the wrong number of fields (skipped).
+
+    ``threads``: parse on every core (pyarrow's pool); without, on one. The same table either way.
 
     Every value is stripped of whitespace at both ends, as ``str.strip()`` (see :func:`_strip`). Raises
     ``pa.ArrowInvalid`` when the bytes are not UTF-8 or not CSV.
@@ -67,10 +69,11 @@ def parse_text_table(source: bytes | Path, width: int) -> tuple[pa.Table, list[i
     table = pacsv.read_csv(
         str(source) if isinstance(source, Path) else pa.BufferReader(source),
         # Threads: on an idle 2-core machine the parse of a 124 MB export took 0.28 s instead of 0.39 s
-        # (more CPU, 0.55 s, for less wall time; under load the single thread had been better).
+        # (more CPU, 0.55 s, for less wall time; under load the single thread had been better). The early
+        # parse (EarlyParse) runs beside the pandas import, which holds the other core: one thread there.
         # 16 MB blocks, not 1 MB: a sixteenth of the chunks per column for the steps that walk them one by
         # one in Python (the whitespace check made 3,700 calls for a 124 MB export, ~0.3 CPU-s).
-        read_options=pacsv.ReadOptions(column_names=generated, skip_rows=1, use_threads=True,
+        read_options=pacsv.ReadOptions(column_names=generated, skip_rows=1, use_threads=threads,
                                        block_size=16 << 20),
         parse_options=pacsv.ParseOptions(newlines_in_values=True, ignore_empty_lines=False,
                                          invalid_row_handler=on_invalid),
@@ -136,7 +139,7 @@ class EarlyParse:
 
     def _run(self) -> None:
         try:
-            self._out["table"] = parse_text_table(self.path, self.width)
+            self._out["table"] = parse_text_table(self.path, self.width, threads=False)
         except BaseException as exc:  # raised by result(), where the parse would have raised it
             self._out["error"] = exc
 
