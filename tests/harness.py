@@ -594,11 +594,28 @@ class App:
         """The "Event" selectbox (a combobox whose value reads "<title> (<id>)")."""
         return self.page.get_by_role("combobox", name="Event", exact=True)
 
+    def open_list(self, box):
+        """Click a selectbox until its list shows, and return the list's options.
+
+        A click can be lost: right after a text input was committed with Enter it only takes the focus, and a
+        rerun that redraws the box closes a list just opened (a CI run once waited 90 s for the "Event" list
+        after a single click). So it clicks again every 3 s, until TIMEOUT_MS.
+        """
+        options = self.page.get_by_role("option")
+        deadline = time.monotonic() + TIMEOUT_MS / 1000
+        while True:
+            box.click()
+            try:
+                options.first.wait_for(timeout=3000)
+                return options
+            except PlaywrightError:
+                if time.monotonic() > deadline:
+                    raise
+                self.page.keyboard.press("Escape")  # a list half-open, or open elsewhere, is closed first
+
     def pick_event(self, event_id: str) -> None:
         """Choose an event in the "Event" selectbox (options read "<title> (<id>)")."""
-        self.event_box().click()
-        options = self.page.get_by_role("option")
-        options.first.wait_for(timeout=TIMEOUT_MS)
+        options = self.open_list(self.event_box())
         texts = options.all_inner_texts()
         index = next(i for i, t in enumerate(texts) if t.rstrip().endswith(f"({event_id})"))
         options.nth(index).click()

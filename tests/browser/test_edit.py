@@ -10,7 +10,7 @@ import re
 import pytest
 
 from conflictmap.load import load_dataset
-from tests.browser.conftest import AIN_ISSA, App, PlaywrightError, local_context, running_server
+from tests.browser.conftest import AIN_ISSA, App, local_context, running_server
 from tests.conftest import SEEDS, copy_seed_tables, database_url_for_tests, empty_test_database
 from tests.test_importers import ACLED_COLUMNS, acled_row, write_csv
 
@@ -37,16 +37,7 @@ def segment(app: App, name: str) -> None:
 def choose(app: App, label: str, option: str) -> None:
     runs = app.runs()
     box = app.page.get_by_role("combobox", name=label, exact=True)
-    # Right after a text input was committed with Enter, the first click only takes the focus: click until the
-    # list opens (at most three times).
-    for _ in range(3):
-        box.click()
-        try:
-            app.page.get_by_role("option").first.wait_for(timeout=3000)
-            break
-        except PlaywrightError:
-            continue
-    app.page.get_by_role("option").filter(has_text=option).first.click()
+    app.open_list(box).filter(has_text=option).first.click()
     app.wait_rerun(runs)
 
 
