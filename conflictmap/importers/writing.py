@@ -125,8 +125,9 @@ def _quoted(arr: pa.Array, quotes: bool) -> pa.Array:
     return pc.binary_join_element_wise(_large('"'), arr, _large('"'), _large(""))
 
 
-def _csv_parts(columns: dict[str, pd.Series]) -> list[bytes | pa.Buffer]:
-    """UTF-8 CSV (header, then one line per row, ``\n`` after each) from text columns, built in Arrow.
+def _csv_parts(columns: dict[str, pd.Series], kinds: list[str] | None = None) -> list[bytes | pa.Buffer]:
+    """UTF-8 CSV (header, then one line per row, ``\n`` after each) from text columns, built in Arrow;
+    ``kinds``: each column's (:func:`_csv_lines`), by default all free text.
 
     The bytes of ``DataFrame.to_csv(index=False, lineterminator="\n")`` (minimal quoting, quotes
     doubled; a lone "\r" quoted too), without its per-row Python: for a 200,000-event import
@@ -137,7 +138,7 @@ def _csv_parts(columns: dict[str, pd.Series]) -> list[bytes | pa.Buffer]:
     rows = len(next(iter(columns.values()))) if columns else 0
     if not rows:
         return [header]
-    return [header, _csv_body([_csv_field(to_arrow(s)) for s in columns.values()])]
+    return [header, _csv_lines([to_arrow(s) for s in columns.values()], kinds or ["text"] * len(columns))]
 
 
 def _csv_header(names: list[str]) -> bytes:
@@ -171,11 +172,15 @@ _NEVER_QUOTED = frozenset({"date", "int", "float", "bool"})
 """Kinds whose text (:func:`_column_text`: ``2018-06-04``, ``-12``, ``1e-05``, ``true``) never needs quotes."""
 
 
+def _csv_lines(texts: list[pa.Array], kinds: list[str]) -> pa.Buffer:
+    """The lines of a table from its columns' text (:func:`_column_arrow`) and kinds: each field quoted where it
+    needs it, never looked at where its kind cannot (:data:`_NEVER_QUOTED`)."""
+    return _csv_body([t if kind in _NEVER_QUOTED else _csv_field(t) for t, kind in zip(texts, kinds, strict=True)])
+
+
 def _csv_piece(texts: list[pa.Array], kinds: list[str], start: int) -> pa.Buffer:
-    """Lines ``start`` to ``start + _PIECE_ROWS`` of a table, from its columns' text (:func:`_column_arrow`)
-    and kinds."""
-    fields = [t.slice(start, _PIECE_ROWS) for t in texts]
-    return _csv_body([f if kind in _NEVER_QUOTED else _csv_field(f) for f, kind in zip(fields, kinds, strict=True)])
+    """Lines ``start`` to ``start + _PIECE_ROWS`` of a table (:func:`_csv_lines`)."""
+    return _csv_lines([t.slice(start, _PIECE_ROWS) for t in texts], kinds)
 
 
 def _build_tables(data: Dataset, tables: list[schema.Table], emit) -> None:
@@ -237,7 +242,7 @@ def _tables_to_write(data: Dataset) -> list[schema.Table]:
 
 def _table_parts(data: Dataset, table: schema.Table) -> list[bytes | pa.Buffer]:
     frame = getattr(data, table.name)
-    return _csv_parts({c.name: _column_text(frame[c.name], c) for c in table.columns})
+    return _csv_parts({c.name: _column_text(frame[c.name], c) for c in table.columns}, [c.kind for c in table.columns])
 
 
 def _tables_parts(data: Dataset) -> dict[str, list[bytes | pa.Buffer]]:
