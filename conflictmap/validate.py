@@ -198,11 +198,9 @@ def assemble(events: pd.DataFrame, claims: pd.DataFrame, sources: pd.DataFrame, 
     (``python -m conflictmap import``), not to show them.
     """
     ev_label, cl_label = schema.EVENTS.path, schema.CLAIMS.path
-    sorting = None
-    if not derive and not events.empty:
-        # Only sorted, not derived: sort them all now (mostly Arrow's take, off the interpreter lock) while
-        # the checks below run on them as they are, and drop the rows those set aside afterwards.
-        sorting = in_background(_sorted_events, events.reset_index(names="row"))
+    # Only sorted, not derived: sort them all now (mostly Arrow's take, off the interpreter lock) while the
+    # checks below run on them as they are, and drop the rows those set aside afterwards.
+    sorting = None if derive else in_background(_sorted_events, events.reset_index(names="row"))
 
     # Rules across fields.
     if not events.empty:
@@ -231,8 +229,6 @@ def assemble(events: pd.DataFrame, claims: pd.DataFrame, sources: pd.DataFrame, 
 
     if derive:
         events = _derive_event_columns(events, places, claims)
-    elif sorting is None:
-        events = _sorted_events(events.reset_index(names="row"))
     else:
         kept, events = events.index, sorting.result()
         if len(kept) < len(events):
