@@ -213,8 +213,9 @@ def _fingerprint() -> str:
         h.update(repr([(c.name, c.kind, c.choices) for c in t.columns]).encode())
     for module in ("_common.py", "acled.py", "ucdp.py", "__init__.py"):
         h.update((Path(__file__).parent / module).read_bytes())
-    # The cache holds assembled tables, whose derived columns come from these.
-    for module in ("load.py", "claims.py"):
+    # The parse (csvparse.py), validation and the cross-table checks (validate.py) make the tables the cache
+    # holds; their derived columns come from load.py and claims.py.
+    for module in ("csvparse.py", "validate.py", "load.py", "claims.py"):
         h.update((Path(__file__).parent.parent / module).read_bytes())
     return h.hexdigest()
 
