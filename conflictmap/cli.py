@@ -582,4 +582,3 @@ COMMANDS = {"validate": cmd_validate, "export": cmd_export, "docs": cmd_docs, "a
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     return COMMANDS[args.command](args)
-

@@ -76,7 +76,7 @@ def read_text_columns(source: bytes | Path, header: list[str], name: str, issues
                       early: EarlyParse | None = None) -> pd.DataFrame:
     """Every column as stripped text ("" for empty), indexed by spreadsheet row number.
 
-    pyarrow parses the file (:func:`conflictmap.csvparse.parse_text_table`, in C, on every core), from
+    pyarrow parses the file (:func:`conflictmap.csvparse.parse_text_table`, in C), from
     ``source``'s bytes or, when it is a path, reading the file itself; ``early`` is that parse of that file,
     already begun. If any row has the wrong number of fields, the file is re-read with the ``csv`` module so
     that the rows can be numbered exactly as a spreadsheet would; those rows are reported and skipped.
@@ -464,7 +464,7 @@ def _plain_sha1():
 
 def stable_ids(labels: pa.Array, keys: pa.Array) -> pa.Array:
     """:func:`stable_id` of each (label, key) pair, without a Python loop but for the hash itself."""
-    # The slugs are Arrow kernels (no interpreter lock); the hashes are a Python loop: side by side.
+    # The slugs are array work (numpy, Arrow); the hashes are a Python loop: side by side.
     readable = in_background(slugs, labels)
     sha1 = _plain_sha1()
     raw = b"".join([sha1(k).digest()
